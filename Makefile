@@ -1,0 +1,45 @@
+# caseapp: `make run` serves on http://127.0.0.1:5000, `make test` runs every check. Both set themselves up.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app caseapp
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test install translations setup lint typecheck pytest serve bench security clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+translations: install
+	$(BIN)/python scripts/i18n.py compile
+
+setup: install translations
+	$(FLASK) setup
+
+run: setup
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# production-style serving: several gunicorn workers (see README, "Operations")
+serve: setup
+	$(BIN)/gunicorn --workers 3 --bind $(HOST):$(PORT) --access-logfile - 'wsgi:app'
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy caseapp
+
+pytest: install translations
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test: lint typecheck pytest
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache test-artifacts

@@ -1,0 +1,74 @@
+"""caseapp: case management for community reintegration support (Hà Nội, plan 07/KH-UBND)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+import config
+from caseapp.extensions import csrf, db, login_manager, migrate
+
+
+def create_app(config_name: str | None = None, instance_path: str | None = None, **overrides: Any) -> Flask:
+    """Build the application: config, extensions, blueprints, error handlers, CLI."""
+    app = Flask(__name__, instance_path=instance_path or str(config.INSTANCE_DIR))
+    app.config.from_mapping(config.load(config_name, Path(app.instance_path)))
+    app.config.from_mapping(overrides)
+    Path(app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_cli(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    import caseapp.models  # noqa: F401 - every model on the metadata, for migrations
+    from caseapp.auth.login import init_login
+    from caseapp.core import crypto, i18n, nav, web
+    from caseapp.core import db as core_db
+
+    db.init_app(app)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(Path(__file__).resolve().parent.parent / "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+    )
+    login_manager.init_app(app)
+    init_login(login_manager)
+    i18n.init_app(app)
+    core_db.init_app(app)
+    crypto.init_app(app)
+    web.init_app(app)  # the access policy runs before anything else looks at the request
+    csrf.init_app(app)
+    nav.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from caseapp.auth.views import bp as auth_bp
+    from caseapp.home.views import bp as home_bp
+    from caseapp.users.views import bp as users_bp
+    from caseapp.wards.views import bp as wards_bp
+
+    for blueprint in (auth_bp, home_bp, users_bp, wards_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_error_handlers(app: Flask) -> None:
+    from caseapp.core import errors
+
+    errors.init_app(app)
+
+
+def register_cli(app: Flask) -> None:
+    from caseapp.core.cli import audit_cli, setup_command
+    from caseapp.users.cli import users_cli
+    from caseapp.wards.cli import wards_cli
+
+    for group in (audit_cli, users_cli, wards_cli):
+        app.cli.add_command(group)
+    app.cli.add_command(setup_command)

@@ -1,0 +1,1 @@
+"""What cuts across features: database set-up, access policy, audit, i18n, errors, security headers."""

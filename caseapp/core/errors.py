@@ -1,0 +1,80 @@
+"""Error pages in both languages; never a traceback or a value from the request."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, current_app, render_template
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from caseapp.extensions import db
+
+log = logging.getLogger(__name__)
+
+
+def _page(code: int, title: str, message: str) -> tuple[str, int]:
+    return render_template("errors/error.html", code=code, title=title, message=message), code
+
+
+def messages() -> dict[int, tuple[str, str]]:
+    return {
+        400: (_("Bad request"), _("The form was not accepted. Reload the page and try again.")),
+        401: (_("Please log in"), _("You need to log in to do this.")),
+        403: (_("Not allowed"), _("Your account is not allowed to open this page.")),
+        404: (_("Not found"), _("This page does not exist, or you do not have access to it.")),
+        405: (_("Not allowed"), _("This action is not available here.")),
+        413: (_("File too large"), _("The file is too large.")),
+        500: (_("Something went wrong"), _("The error has been logged. Please try again later.")),
+        503: (
+            _("Temporarily unavailable"),
+            _("The service is temporarily unavailable. Please try again in a minute."),
+        ),
+    }
+
+
+def handle_http(exc: HTTPException) -> tuple[str, int]:
+    code = exc.code or 500
+    title, message = messages().get(code, (exc.name, ""))
+    return _page(code, title, message)
+
+
+def handle_csrf(_exc: CSRFError) -> tuple[str, int]:
+    return _page(
+        400, _("Form expired"), _("The form expired or was not sent from this site. Reload and try again.")
+    )
+
+
+def handle_database_down(exc: Exception) -> tuple[str, int]:
+    # the exception text may quote SQL parameters: log only its class
+    log.error("database unavailable: %s", type(exc).__name__)
+    _safe_rollback()
+    title, message = messages()[503]
+    return _page(503, title, message)
+
+
+def handle_unexpected(exc: Exception) -> tuple[str, int]:
+    # tracebacks can quote values (SQL parameters, form data): only the test suite gets them
+    log.error("unhandled %s", type(exc).__name__, exc_info=current_app.testing)
+    _safe_rollback()
+    title, message = messages()[500]
+    return _page(500, title, message)
+
+
+def _safe_rollback() -> None:
+    try:
+        db.session.rollback()
+    except Exception:
+        log.warning("rollback failed after an error")
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(CSRFError, handle_csrf)
+    app.register_error_handler(HTTPException, handle_http)
+    app.register_error_handler(OperationalError, handle_database_down)
+    app.register_error_handler(DBAPIError, handle_database_down)
+    app.register_error_handler(InternalServerError, handle_http)
+    if not app.testing or not app.config.get("PROPAGATE_EXCEPTIONS"):
+        app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,1 @@
+"""Wards and communes of Hà Nội, with their programme cohort."""
