@@ -1,8 +1,30 @@
 """Every model, imported once so the metadata (and Alembic's autogenerate) sees all tables."""
 
 from caseapp.auth.models import LoginFailure, UserSession
+from caseapp.clients.models import Client, Consent, Need
+from caseapp.contacts.models import Contact
 from caseapp.core.audit import AuditEvent, AuditHead
+from caseapp.core.crypto.models import CryptoKeyCheck
+from caseapp.providers.models import Provider, provider_wards
+from caseapp.referrals.models import Referral, ReferralEvent
 from caseapp.users.models import User, user_wards
 from caseapp.wards.models import Ward
 
-__all__ = ["AuditEvent", "AuditHead", "LoginFailure", "User", "UserSession", "Ward", "user_wards"]
+__all__ = [
+    "AuditEvent",
+    "AuditHead",
+    "Client",
+    "Consent",
+    "Contact",
+    "CryptoKeyCheck",
+    "LoginFailure",
+    "Need",
+    "Provider",
+    "Referral",
+    "ReferralEvent",
+    "User",
+    "UserSession",
+    "Ward",
+    "provider_wards",
+    "user_wards",
+]
