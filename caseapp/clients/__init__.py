@@ -1,0 +1,1 @@
+"""Clients: registration with consent, personal fields encrypted, needs and eligibility."""

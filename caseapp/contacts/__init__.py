@@ -1,0 +1,1 @@
+"""Contacts and consultations, linked to a client or anonymous."""

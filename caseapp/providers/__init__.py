@@ -1,0 +1,1 @@
+"""Service providers: a public directory (names, categories, wards served)."""
