@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from caseapp.core.forms import BaseForm, choices
 
@@ -29,5 +30,12 @@ class UserForm(BaseForm):
     )
     display_name = StringField(_l("Display name"), validators=[DataRequired(), Length(max=120)])
     role = SelectField(_l("Role"), choices=ROLE_CHOICES, validators=[DataRequired()])
-    wards = SelectMultipleField(_l("Wards"), coerce=int, choices=[])
+    # checkboxes, not a multi-select: choosing several wards must work by touch on a phone
+    wards = SelectMultipleField(
+        _l("Wards"),
+        coerce=int,
+        choices=[],
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
     active = BooleanField(_l("Active"), default=True)

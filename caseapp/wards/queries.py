@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from flask import abort
 from sqlalchemy import Select, func, select
 
 from caseapp.core.access import ward_filter
+from caseapp.core.text import vietnamese_sort_key
 from caseapp.extensions import db
 from caseapp.wards.models import Ward
 
@@ -17,11 +19,16 @@ def wards_visible_to(user: Any) -> Select[tuple[Ward]]:
     return select(Ward).where(ward_filter(Ward.code, user)).order_by(Ward.kind, Ward.name)
 
 
+def sorted_wards(wards: Iterable[Ward]) -> list[Ward]:
+    """Phường before xã, then Vietnamese alphabetical order (the database's C collation puts Đ after Z)."""
+    return sorted(wards, key=lambda w: (w.kind, vietnamese_sort_key(w.name)))
+
+
 def visible_wards(user: Any, *, programme_only: bool = False) -> list[Ward]:
     stmt = wards_visible_to(user)
     if programme_only:
         stmt = stmt.where(Ward.cohort.is_not(None), Ward.active.is_(True))
-    return list(db.session.scalars(stmt))
+    return sorted_wards(db.session.scalars(stmt))
 
 
 def get_ward_or_404(user: Any, code: int) -> Ward:
@@ -34,7 +41,7 @@ def get_ward_or_404(user: Any, code: int) -> Ward:
 
 def all_wards() -> list[Ward]:
     """Reference list for admin screens (ward assignment, cohorts)."""
-    return list(db.session.scalars(select(Ward).order_by(Ward.kind, Ward.name)))
+    return sorted_wards(db.session.scalars(select(Ward)))
 
 
 def wards_by_code(codes: set[int]) -> list[Ward]:
