@@ -1,0 +1,89 @@
+"""Scoped reads of contacts: casework roles see their own wards' contacts; nobody else sees any."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from flask import abort
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import selectinload
+
+from caseapp.clients.models import Client, ClientStatus
+from caseapp.contacts.dates import hanoi_today
+from caseapp.contacts.models import Contact
+from caseapp.core.access import Role, casework_ward_filter, user_role
+from caseapp.extensions import db
+
+# follow-ups due within this many days show on the caseload next to the overdue ones
+FOLLOW_UP_HORIZON_DAYS = 7
+
+
+def contacts_visible_to(user: Any) -> Select[tuple[Contact]]:
+    """The one starting point for any read of contacts shown to `user`."""
+    return select(Contact).where(casework_ward_filter(Contact.ward_code, user))
+
+
+def clients_in_scope(user: Any) -> Select[tuple[Client]]:
+    """Clients `user` may link a contact or referral to (their wards, not restricted)."""
+    return select(Client).where(casework_ward_filter(Client.ward_code, user), Client.restricted.is_(False))
+
+
+def get_contact_or_404(user: Any, contact_id: uuid.UUID) -> Contact:
+    """A contact `user` may see; anything else is 404, so its existence is not revealed."""
+    contact = db.session.scalars(contacts_visible_to(user).where(Contact.id == contact_id)).one_or_none()
+    if contact is None:
+        abort(404)
+    return contact
+
+
+def get_client_or_404(user: Any, client_id: uuid.UUID) -> Client:
+    """A client in `user`'s scope, or 404."""
+    client = db.session.scalars(clients_in_scope(user).where(Client.id == client_id)).one_or_none()
+    if client is None:
+        abort(404)
+    return client
+
+
+def find_client_by_code(user: Any, code: str) -> Client | None:
+    """The client with this code in `user`'s scope; None both when absent and when out of scope."""
+    wanted = code.strip().upper()
+    if not wanted:
+        return None
+    return db.session.scalars(clients_in_scope(user).where(Client.code == wanted)).one_or_none()
+
+
+def recent_contacts(user: Any, *, limit: int = 50) -> list[Contact]:
+    """The latest contacts in `user`'s wards, newest first."""
+    stmt = contacts_visible_to(user).options(selectinload(Contact.client))
+    stmt = stmt.order_by(Contact.contact_date.desc(), Contact.created_at.desc()).limit(limit)
+    return list(db.session.scalars(stmt))
+
+
+def contacts_of_client(user: Any, client: Client, *, limit: int = 100) -> list[Contact]:
+    """The client's contacts that `user` may see, newest first (the client page's timeline)."""
+    stmt = contacts_visible_to(user).where(Contact.client_id == client.id)
+    stmt = stmt.order_by(Contact.contact_date.desc(), Contact.created_at.desc()).limit(limit)
+    return list(db.session.scalars(stmt))
+
+
+def follow_ups_due(user: Any, *, today: dt.date | None = None, limit: int = 100) -> list[Contact]:
+    """Open follow-ups overdue or due soon: a worker's own contacts and clients, a supervisor's wards."""
+    today = today or hanoi_today()
+    stmt = (
+        contacts_visible_to(user)
+        .join(Client, Contact.client_id == Client.id)
+        .where(
+            Contact.follow_up_done.is_(False),
+            Contact.next_follow_up_on <= today + dt.timedelta(days=FOLLOW_UP_HORIZON_DAYS),
+            Client.status == ClientStatus.ACTIVE.value,
+            Client.restricted.is_(False),
+        )
+        .options(selectinload(Contact.client))
+        .order_by(Contact.next_follow_up_on, Contact.contact_date)
+        .limit(limit)
+    )
+    if user_role(user) == Role.WORKER:
+        stmt = stmt.where(or_(Contact.worker_id == user.id, Client.worker_id == user.id))
+    return list(db.session.scalars(stmt))
