@@ -67,9 +67,10 @@ def register_error_handlers(app: Flask) -> None:
 
 def register_cli(app: Flask) -> None:
     from caseapp.core.cli import audit_cli, setup_command
+    from caseapp.core.crypto.cli import keys_cli
     from caseapp.users.cli import users_cli
     from caseapp.wards.cli import wards_cli
 
-    for group in (audit_cli, users_cli, wards_cli):
+    for group in (audit_cli, keys_cli, users_cli, wards_cli):
         app.cli.add_command(group)
     app.cli.add_command(setup_command)

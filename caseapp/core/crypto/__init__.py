@@ -53,11 +53,17 @@ def init_app(app: Flask) -> None:
     from caseapp.core.crypto.keyring import Keyring
     from caseapp.core.crypto.state import EXTENSION_KEY, CryptoState, resolve_document, write_new_keyring
     from caseapp.extensions import db
+    from config import ConfigError
 
     document, path, created = resolve_document(app.config)
     ring = Keyring.from_document(document)
     with app.app_context():
-        stored = checks.verify(ring, just_created=created)
+        try:
+            stored = checks.verify(ring, just_created=created)
+        except ConfigError:
+            db.session.remove()
+            db.engine.dispose()  # this app will not start: release its database connections now
+            raise
         if created and path is not None:
             write_new_keyring(path, document)
         if stored is not None:

@@ -83,8 +83,9 @@ def _message(purpose: str, value: str, birth_year: int | None) -> bytes:
 
 def blind_index(purpose: str, value: str, *, birth_year: int | None = None) -> bytes:
     """The blind index of `value` for `purpose` ('phone', 'id_number' or 'name_birth_year' + birth_year)."""
+    message = _message(purpose, value, birth_year)  # validates the purpose first
     ring = current_state().keyring
-    digest = hmac.new(ring.blind_index_keys[purpose], _message(purpose, value, birth_year), hashlib.sha256)
+    digest = hmac.new(ring.blind_index_keys[purpose], message, hashlib.sha256)
     return truncate(digest.digest(), ring.blind_index_bits)
 
 

@@ -28,7 +28,7 @@ def expected_checks(ring: Keyring) -> dict[tuple[str, int], str]:
 
 
 def key_checks_table_exists() -> bool:
-    return inspect(db.engine).has_table(CryptoKeyCheck.__tablename__)
+    return inspect(db.session.connection()).has_table(CryptoKeyCheck.__tablename__)
 
 
 def verify(ring: Keyring, *, just_created: bool = False) -> dict[tuple[str, int], CryptoKeyCheck] | None:

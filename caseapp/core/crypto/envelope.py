@@ -28,6 +28,8 @@ HEADER_LEN = _HEADER.size
 NONCE_LEN = 12
 TAG_LEN = 16
 MIN_LEN = HEADER_LEN + NONCE_LEN + TAG_LEN
+_BODY = HEADER_LEN + NONCE_LEN
+_TAG_FAILED = "authentication failed (damaged, or moved from another row or column)"
 # 1-based positions of the key id inside the stored bytes, for SQL substr() in `keys status`
 KEY_ID_SQL_START = 2
 KEY_ID_SQL_LENGTH = 4
@@ -62,11 +64,16 @@ def _pk_part(value: object) -> bytes:
     raise TypeError(f"unsupported primary key type for encrypted rows: {type(value).__name__}")
 
 
+def pk_context(pk: Sequence[object]) -> bytes:
+    """The part of the associated data naming the row, from its primary key value(s)."""
+    if len(pk) == 1:
+        return _pk_part(pk[0])
+    return b"".join(_prefixed(_pk_part(v)) for v in pk)
+
+
 def row_context(column_ctx: bytes, pk: Sequence[object]) -> bytes:
     """Associated data (without the header) for one value at one row."""
-    if len(pk) == 1:
-        return column_ctx + _pk_part(pk[0])
-    return column_ctx + b"".join(_prefixed(_pk_part(v)) for v in pk)
+    return column_ctx + pk_context(pk)
 
 
 def seal(ring: Keyring, plaintext: bytes, context: bytes) -> bytes:
@@ -82,16 +89,10 @@ def open_sealed(ring: Keyring, blob: bytes, context: bytes) -> bytes:
         raise DecryptionError("value truncated")
     if blob[0] != VERSION:
         raise DecryptionError(f"unknown format version {blob[0]}")
-    key = ring.field_keys.get(key_id_of(blob))
+    key = ring.field_keys.get(int.from_bytes(blob[1:HEADER_LEN], "big"))
     if key is None:
         raise DecryptionError(f"unknown key id {key_id_of(blob)}")
     try:
-        return key.aead.decrypt(
-            blob[HEADER_LEN : HEADER_LEN + NONCE_LEN],
-            blob[HEADER_LEN + NONCE_LEN :],
-            blob[:HEADER_LEN] + context,
-        )
+        return key.aead.decrypt(blob[HEADER_LEN:_BODY], blob[_BODY:], blob[:HEADER_LEN] + context)
     except InvalidTag:
-        raise DecryptionError(
-            "authentication failed (damaged, or moved from another row or column)"
-        ) from None
+        raise DecryptionError(_TAG_FAILED) from None

@@ -15,9 +15,9 @@ from sqlalchemy import Column, event
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import InstanceState, Mapper
 
-from caseapp.core.crypto.envelope import column_context, row_context
+from caseapp.core.crypto.envelope import column_context, pk_context
 from caseapp.core.crypto.errors import DecryptionError
-from caseapp.core.crypto.state import CryptoState, current_state
+from caseapp.core.crypto.state import EXTENSION_KEY, CryptoState, current_state
 from caseapp.core.crypto.types import EncryptedType, Sealed
 
 
@@ -41,11 +41,16 @@ class EncryptedMapping:
     pk_keys: tuple[str, ...]
     pk_columns: tuple[Column[Any], ...]
 
-    def primary_key(self, dict_: dict[str, Any]) -> tuple[object, ...]:
+    def pk_context(self, dict_: dict[str, Any]) -> bytes:
+        """The row part of the associated data."""
+        if len(self.pk_keys) == 1:
+            value = dict_.get(self.pk_keys[0])
+            if value is not None:
+                return pk_context((value,))
         pk = tuple(dict_.get(key) for key in self.pk_keys)
-        if any(value is None for value in pk):
-            raise DecryptionError("row has no primary key loaded", table=self.table)
-        return pk
+        if None in pk:
+            raise ValueError(f"a {self.table} row has no primary key to bind its encrypted values to")
+        return pk_context(pk)
 
     def row_id(self, dict_: dict[str, Any]) -> str:
         return ",".join(str(dict_.get(key)) for key in self.pk_keys)
@@ -73,15 +78,17 @@ def mapping_for(mapper: Mapper[Any]) -> EncryptedMapping | None:
 def open_row(state: InstanceState[Any], mapping: EncryptedMapping, crypto: CryptoState) -> None:
     """Replace every loaded ciphertext of the instance with its plaintext, in place."""
     dict_ = state.dict
-    pk: tuple[object, ...] | None = None
+    row: bytes | None = None
     for attr in mapping.attrs:
         raw = dict_.get(attr.key)
-        if raw is None or not isinstance(raw, bytes | memoryview):
-            continue
-        if pk is None:
-            pk = mapping.primary_key(dict_)
+        if raw.__class__ is not bytes:  # plain already (opened before), None, or a driver's memoryview
+            if not isinstance(raw, memoryview):
+                continue
+            raw = bytes(raw)
+        if row is None:
+            row = mapping.pk_context(dict_)
         try:
-            dict_[attr.key] = attr.codec.decode(crypto.open(bytes(raw), row_context(attr.context, pk)))
+            dict_[attr.key] = attr.codec.decode(crypto.open(raw, attr.context + row))
         except DecryptionError as exc:
             raise exc.at(table=attr.table, column=attr.column, row_id=mapping.row_id(dict_)) from None
         except ValueError:  # UnicodeDecodeError included: authentic bytes that are not a valid value
@@ -101,13 +108,13 @@ def seal_row(state: InstanceState[Any], mapping: EncryptedMapping, *, inserting:
             f"the primary key of a {mapping.table} row (which has encrypted columns) cannot change"
         )
     crypto: CryptoState | None = None
-    pk = mapping.primary_key(dict_)
+    row = mapping.pk_context(dict_)
     for attr in mapping.attrs:
         value = dict_.get(attr.key)
         if value is None or isinstance(value, Sealed) or (not inserting and attr.key not in changed):
             continue
         crypto = crypto or current_state()
-        blob = crypto.seal(attr.codec.encode(value), row_context(attr.context, pk))
+        blob = crypto.seal(attr.codec.encode(value), attr.context + row)
         dict_[attr.key] = Sealed(blob, value)
 
 
@@ -134,6 +141,15 @@ def _ensure_primary_key(dict_: dict[str, Any], mapping: EncryptedMapping) -> Non
         dict_[key] = default.arg(None) if default.is_callable else default.arg
 
 
+def _crypto_for(context: Any) -> CryptoState:
+    # a Flask-SQLAlchemy session belongs to one app context, hence one app: look its key ring up once
+    info = context.session.info
+    crypto: CryptoState | None = info.get(EXTENSION_KEY)
+    if crypto is None:
+        crypto = info[EXTENSION_KEY] = current_state()
+    return crypto
+
+
 def instrument(mapper: Mapper[Any], _class: type) -> None:
     """Attach the seal/open events to a mapper that has encrypted columns."""
     mapping = mapping_for(mapper)
@@ -141,11 +157,11 @@ def instrument(mapper: Mapper[Any], _class: type) -> None:
         return
     mapper.class_manager.info["caseapp.crypto"] = mapping
 
-    def on_load(state: InstanceState[Any], _context: Any) -> None:
-        open_row(state, mapping, current_state())
+    def on_load(state: InstanceState[Any], context: Any) -> None:
+        open_row(state, mapping, _crypto_for(context))
 
-    def on_refresh(state: InstanceState[Any], _context: Any, _attrs: Iterable[str] | None) -> None:
-        open_row(state, mapping, current_state())
+    def on_refresh(state: InstanceState[Any], context: Any, _attrs: Iterable[str] | None) -> None:
+        open_row(state, mapping, _crypto_for(context))
 
     def before_insert(_mapper: Mapper[Any], _conn: Connection, state: InstanceState[Any]) -> None:
         seal_row(state, mapping, inserting=True)

@@ -12,7 +12,12 @@ Feature packages add their tables here together with their models, e.g.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+
+from sqlalchemy import Column, LargeBinary, MetaData
+
+from caseapp.core.crypto.blind_index import BIDX_LEN
+from caseapp.core.crypto.types import EncryptedType
 
 # table -> encrypted personal columns
 PERSONAL_COLUMNS: Mapping[str, frozenset[str]] = {
@@ -54,3 +59,49 @@ def allowlist_reason(table: str, column: str) -> str | None:
 def looks_personal(column: str) -> bool:
     """Whether a column's name suggests personal data (blind-index columns excepted)."""
     return not column.endswith(BLIND_INDEX_SUFFIX) and bool(PERSONAL_NAME_PATTERN.search(column))
+
+
+def violations(
+    metadatas: Iterable[MetaData],
+    personal: Mapping[str, frozenset[str]] = PERSONAL_COLUMNS,
+    non_personal: Mapping[str, str] = NON_PERSONAL,
+) -> list[str]:
+    """Every disagreement between the declaration and the schema; empty when they agree."""
+    tables = {table.name: table for metadata in metadatas for table in metadata.sorted_tables}
+    problems = [_declared_problem(tables, t, c) for t, cols in sorted(personal.items()) for c in sorted(cols)]
+    for table in tables.values():
+        for column in table.columns:
+            problems.append(_column_problem(table.name, column, personal, non_personal))
+    return [p for p in problems if p]
+
+
+def _declared_problem(tables: Mapping[str, object], table: str, column: str) -> str:
+    found = tables.get(table)
+    columns = getattr(found, "columns", None)
+    if columns is None or column not in columns:
+        return f"{table}.{column} is declared personal but does not exist"
+    if not isinstance(columns[column].type, EncryptedType):
+        return f"{table}.{column} is declared personal but is not an encrypted type"
+    return ""
+
+
+def _column_problem(
+    table: str,
+    column: Column[object],
+    personal: Mapping[str, frozenset[str]],
+    non_personal: Mapping[str, str],
+) -> str:
+    name = f"{table}.{column.name}"
+    declared = column.name in personal.get(table, frozenset())
+    if isinstance(column.type, EncryptedType):
+        return "" if declared else f"{name} is encrypted but not declared in PERSONAL_COLUMNS"
+    if column.name.endswith(BLIND_INDEX_SUFFIX):
+        ok = isinstance(column.type, LargeBinary) and column.type.length == BIDX_LEN
+        return "" if ok else f"{name} looks like a blind index but is not LargeBinary(BIDX_LEN)"
+    if (
+        looks_personal(column.name)
+        and not declared
+        and not (non_personal.get(name) or non_personal.get(f"{table}.*"))
+    ):
+        return f"{name} looks personal but is plain: declare and encrypt it, or allowlist it"
+    return ""

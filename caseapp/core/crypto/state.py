@@ -19,7 +19,7 @@ from flask import current_app, has_app_context
 from sqlalchemy import MetaData
 
 from caseapp.core.crypto import envelope
-from caseapp.core.crypto.errors import KeyringError
+from caseapp.core.crypto.errors import DecryptionError, KeyringError
 from caseapp.core.crypto.keyring import Keyring, KeyringDocument, KeyringFormatError, write_keyring_file
 from config import ConfigError
 
@@ -85,19 +85,23 @@ class CryptoState:
         return envelope.seal(self.keyring, plaintext, context)
 
     def open(self, blob: bytes, context: bytes) -> bytes:
-        ring = self.keyring
-        # a value under a key this server has not seen yet: another process rotated; look again once
-        if len(blob) >= envelope.HEADER_LEN and envelope.key_id_of(blob) not in ring.field_keys:
-            self.reload_if_changed()
-            ring = self._keyring
-        return envelope.open_sealed(ring, blob, context)
+        # reading needs no fresh primary key: only a failure looks at the key ring file again
+        try:
+            return envelope.open_sealed(self._keyring, blob, context)
+        except DecryptionError:
+            # perhaps a value under a key another process just added: look at the file again, once
+            if not self.reload_if_changed():
+                raise
+            return envelope.open_sealed(self._keyring, blob, context)
 
 
-def _mtime(path: Path | None) -> float | None:
+def _mtime(path: Path | None) -> tuple[int, int, int] | None:
+    # the inode too: a rewrite is a rename of a new file, which a coarse clock might not tell apart
     try:
-        return path.stat().st_mtime_ns / 1e9 if path is not None else None
+        info = path.stat() if path is not None else None
     except OSError:
         return None
+    return (info.st_mtime_ns, info.st_ino, info.st_size) if info is not None else None
 
 
 def current_state() -> CryptoState:
