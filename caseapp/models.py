@@ -7,6 +7,7 @@ from caseapp.core.audit import AuditEvent, AuditHead
 from caseapp.core.crypto.models import CryptoKeyCheck
 from caseapp.providers.models import Provider, provider_wards
 from caseapp.referrals.models import Referral, ReferralEvent
+from caseapp.targets.models import Target
 from caseapp.users.models import User, user_wards
 from caseapp.wards.models import Ward
 
@@ -22,6 +23,7 @@ __all__ = [
     "Provider",
     "Referral",
     "ReferralEvent",
+    "Target",
     "User",
     "UserSession",
     "Ward",
