@@ -49,6 +49,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from caseapp.activities.views import bp as activities_bp
     from caseapp.auth.views import bp as auth_bp
     from caseapp.contacts.views import bp as contacts_bp
     from caseapp.home.views import bp as home_bp
@@ -56,7 +57,7 @@ def register_blueprints(app: Flask) -> None:
     from caseapp.users.views import bp as users_bp
     from caseapp.wards.views import bp as wards_bp
 
-    for blueprint in (auth_bp, contacts_bp, home_bp, targets_bp, users_bp, wards_bp):
+    for blueprint in (activities_bp, auth_bp, contacts_bp, home_bp, targets_bp, users_bp, wards_bp):
         app.register_blueprint(blueprint)
 
 
@@ -67,11 +68,12 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
+    from caseapp.activities.cli import activities_cli
     from caseapp.core.cli import audit_cli, setup_command
     from caseapp.core.crypto.cli import keys_cli
     from caseapp.users.cli import users_cli
     from caseapp.wards.cli import wards_cli
 
-    for group in (audit_cli, keys_cli, users_cli, wards_cli):
+    for group in (activities_cli, audit_cli, keys_cli, users_cli, wards_cli):
         app.cli.add_command(group)
     app.cli.add_command(setup_command)

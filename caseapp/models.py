@@ -1,5 +1,6 @@
 """Every model, imported once so the metadata (and Alembic's autogenerate) sees all tables."""
 
+from caseapp.activities.models import Activity, ActivityTarget
 from caseapp.auth.models import LoginFailure, UserSession
 from caseapp.clients.models import Client, Consent, Need
 from caseapp.contacts.models import Contact
@@ -12,6 +13,8 @@ from caseapp.users.models import User, user_wards
 from caseapp.wards.models import Ward
 
 __all__ = [
+    "Activity",
+    "ActivityTarget",
     "AuditEvent",
     "AuditHead",
     "Client",
