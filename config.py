@@ -76,7 +76,15 @@ class Config:
     KEYRING_CREATE_IF_MISSING: bool = False
     # small-cell suppression threshold for exports; below 5 is refused
     EXPORT_SUPPRESSION_K: int = 10
+    # personal data of a closed case is erased this long after closing (`flask retention apply`)
     RETENTION_DAYS_AFTER_CLOSE: int = 5 * 365
+    # login throttling, per account and per client address, shared by every process through the database
+    LOGIN_FAILURES_PER_MINUTE: int = 5
+    LOGIN_FAILURES_PER_HOUR: int = 100
+    # roles that must use a second factor (TOTP); optional for the others
+    TOTP_REQUIRED_ROLES: tuple[str, ...] = ("supervisor", "analyst", "admin")
+    TOTP_ISSUER: str = "caseapp"
+    RECOVERY_CODE_COUNT: int = 10
     MAX_CONTENT_LENGTH: int = 5 * 1024 * 1024
     TESTING: bool = False
 
@@ -111,6 +119,8 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
     ARGON2_PROFILE = "fast"
     KEYRING_CREATE_IF_MISSING = True
+    # most tests log staff in many times; tests/auth/test_second_factor.py restores the real requirement
+    TOTP_REQUIRED_ROLES: tuple[str, ...] = ()
 
 
 class ProductionConfig(Config):

@@ -1,7 +1,7 @@
 """Every model, imported once so the metadata (and Alembic's autogenerate) sees all tables."""
 
 from caseapp.activities.models import Activity, ActivityTarget
-from caseapp.auth.models import LoginFailure, UserSession
+from caseapp.auth.models import LoginFailure, RecoveryCode, SecondFactor, UserSession
 from caseapp.clients.models import Client, Consent, Need
 from caseapp.contacts.models import Contact
 from caseapp.core.audit import AuditEvent, AuditHead
@@ -24,8 +24,10 @@ __all__ = [
     "LoginFailure",
     "Need",
     "Provider",
+    "RecoveryCode",
     "Referral",
     "ReferralEvent",
+    "SecondFactor",
     "Target",
     "User",
     "UserSession",

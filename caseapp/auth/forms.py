@@ -38,3 +38,11 @@ class ChangePasswordForm(BaseForm):
         validators=[DataRequired(), EqualTo("new", message=_l("The passwords do not match."))],
         render_kw={"autocomplete": "new-password"},
     )
+
+
+class CodeForm(BaseForm):
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(), Length(max=32)],
+        render_kw={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false"},
+    )

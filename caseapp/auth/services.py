@@ -9,6 +9,7 @@ import secrets
 from flask import current_app
 from sqlalchemy import select, update
 
+from caseapp.auth import throttle
 from caseapp.auth.models import UserSession
 from caseapp.auth.passwords import hash_password, verify_password
 from caseapp.core import audit
@@ -28,29 +29,64 @@ def token_hash(token: str) -> bytes:
     return hashlib.sha256(token.encode("ascii", "replace")).digest()
 
 
-def authenticate(*, username: str, password: str) -> User | None:
-    """The active user with these credentials, or None. Audits success and failure alike."""
-    user = db.session.execute(
+def _find_user(username: str) -> User | None:
+    return db.session.execute(
         select(User).where(User.username == username.strip().lower())
     ).scalar_one_or_none()
+
+
+def _refuse(attempt: throttle.Attempt, *, user: User | None, details: dict[str, object]) -> None:
+    """Store and audit a failed attempt, and audit a lockout it starts. Commits."""
+    db.session.rollback()
+    user_id = user.id if user else None
+    locked = throttle.note_failure(attempt)
+    # the typed username is not stored: it may be a password typed in the wrong box
+    audit.record("login.failure", user_id=user_id, details=details)
+    for scope in locked:
+        audit.record("login.lockout", user_id=user_id, details={"scope": scope})
+    db.session.commit()
+
+
+def authenticate(*, username: str, password: str, address: str | None) -> User | None:
+    """The active user with these credentials, or None. Throttled; audits success and failure alike."""
+    attempt = throttle.Attempt.of(username=username, address=address)
+    user = _find_user(username)
+    if throttle.locked_scopes(attempt):
+        # refused before the password is checked: a locked account cannot be brute-forced at all
+        audit.record_now("login.failure", user_id=user.id if user else None, details={"throttled": True})
+        return None
     ok = verify_password(user.password_hash if user else None, password)
     if not ok or user is None or not user.active:
-        # the typed username is not stored: it may be a password typed in the wrong box
-        audit.record_now(
-            "login.failure", user_id=user.id if user else None, details={"known_user": user is not None}
-        )
+        _refuse(attempt, user=user, details={"known_user": user is not None})
         return None
     return user
 
 
-def start_session(*, user: User) -> str:
+def verify_second_factor(*, user: User, code: str, address: str | None) -> str | None:
+    """Second login step: the method used ('totp' or 'recovery_code'), or None. Throttled like passwords."""
+    from caseapp.auth import second_factor
+
+    attempt = throttle.Attempt.of(username=user.username, address=address)
+    if throttle.locked_scopes(attempt):
+        details = {"throttled": True, "stage": "second_factor"}
+        audit.record_now("login.failure", user_id=user.id, details=details)
+        return None
+    method = second_factor.check_code(user=user, code=code) if user.active else None
+    if method is None:
+        _refuse(attempt, user=user, details={"stage": "second_factor"})
+        return None
+    return method
+
+
+def start_session(*, user: User, second_factor: str | None = None) -> str:
     """Create a server-side session for a verified user; returns the token for the cookie."""
     token = secrets.token_urlsafe(32)
     now = utcnow()
     db.session.add(
         UserSession(token_hash=token_hash(token), user_id=user.id, created_at=now, last_seen_at=now)
     )
-    audit.record("login.success", user_id=user.id, entity_type="user", entity_id=user.id)
+    details = {"second_factor": second_factor} if second_factor else None
+    audit.record("login.success", user_id=user.id, entity_type="user", entity_id=user.id, details=details)
     db.session.commit()
     user.session_token = token
     return token

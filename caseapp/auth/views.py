@@ -1,7 +1,9 @@
-"""Login, logout, password change."""
+"""Login (password, then the second factor where enrolled), logout, password change."""
 
 from __future__ import annotations
 
+import time
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
@@ -9,9 +11,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from caseapp.auth import services
-from caseapp.auth.forms import ChangePasswordForm, LoginForm
+from caseapp.auth import second_factor, services
+from caseapp.auth.forms import ChangePasswordForm, CodeForm, LoginForm
 from caseapp.core.access import ALL_ROLES, allow, public
+from caseapp.extensions import db
+from caseapp.users.models import User
 
 bp = Blueprint("auth", __name__, url_prefix="/auth", template_folder="templates")
 
@@ -21,6 +25,9 @@ PASSWORD_MESSAGES = {
     "is_username": lambda: _("The new password must not be your username."),
     "wrong_current": lambda: _("The current password is not correct."),
 }
+# the password step is good for this long while the second factor is asked for
+PENDING_SECONDS = 5 * 60
+PENDING_KEY = "pending_login"
 
 
 def safe_next(target: str | None) -> str:
@@ -30,6 +37,30 @@ def safe_next(target: str | None) -> str:
     return url_for("home.index")
 
 
+def login_failed_message() -> str:
+    # one message for unknown users, wrong passwords, disabled accounts and throttled attempts alike
+    return _("Wrong username or password. After several failed attempts, wait a few minutes and try again.")
+
+
+def _complete_login(user: User, method: str | None, next_url: str | None) -> Response:
+    lang = session.get("lang")
+    session.clear()  # a fresh session at login: nothing from before carries over
+    if lang:
+        session["lang"] = lang
+    services.start_session(user=user, second_factor=method)
+    login_user(user)
+    return redirect(safe_next(next_url))
+
+
+def _pending_user() -> User | None:
+    """The user who passed the password step in this browser in the last few minutes, if any."""
+    pending: dict[str, Any] | None = session.get(PENDING_KEY)
+    if not pending or time.time() - float(pending.get("at", 0)) > PENDING_SECONDS:
+        return None
+    user = db.session.get(User, int(pending["user"]))
+    return user if user is not None and user.active else None
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @public
 def login() -> str | Response:
@@ -37,19 +68,36 @@ def login() -> str | Response:
         return redirect(url_for("home.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(username=form.username.data or "", password=form.password.data or "")
+        user = services.authenticate(
+            username=form.username.data or "", password=form.password.data or "", address=request.remote_addr
+        )
         if user is None:
-            # one message for unknown users, wrong passwords and disabled accounts alike
-            flash(_("Wrong username or password."), "error")
+            flash(login_failed_message(), "error")
             return render_template("auth/login.html", form=form)
-        lang = session.get("lang")
-        session.clear()  # a fresh session at login: nothing from before carries over
-        if lang:
-            session["lang"] = lang
-        services.start_session(user=user)
-        login_user(user)
-        return redirect(safe_next(request.args.get("next")))
+        if not second_factor.enrolled(user):
+            return _complete_login(user, None, request.args.get("next"))
+        session[PENDING_KEY] = {"user": user.id, "at": time.time(), "next": request.args.get("next")}
+        return redirect(url_for("auth.verify"))
     return render_template("auth/login.html", form=form)
+
+
+@bp.route("/verify", methods=["GET", "POST"])
+@public
+def verify() -> str | Response:
+    user = _pending_user()
+    if user is None or current_user.is_authenticated:
+        session.pop(PENDING_KEY, None)
+        return redirect(url_for("auth.login"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        method = services.verify_second_factor(
+            user=user, code=form.code.data or "", address=request.remote_addr
+        )
+        if method is None:
+            flash(_("The code is not correct, or it was already used. Wait for a new code."), "error")
+            return render_template("auth/verify.html", form=form)
+        return _complete_login(user, method, session.get(PENDING_KEY, {}).get("next"))
+    return render_template("auth/verify.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])
@@ -78,3 +126,6 @@ def change_password() -> str | Response:
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("home.index"))
     return render_template("auth/change_password.html", form=form)
+
+
+from caseapp.auth import second_factor_views  # noqa: E402, F401 - adds the second-factor pages to bp

@@ -25,6 +25,8 @@ PERSONAL_COLUMNS: Mapping[str, frozenset[str]] = {
     "needs": frozenset({"eligibility_basis"}),
     "contacts": frozenset({"notes"}),
     "referrals": frozenset({"notes"}),
+    # not personal data but a credential: a stolen dump must not yield second-factor codes
+    "user_second_factors": frozenset({"secret"}),
 }
 
 # "table.column" (or "table.*") -> why a column whose name looks personal is stored in the clear
