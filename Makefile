@@ -39,7 +39,13 @@ typecheck: install
 pytest: install translations
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-test: lint typecheck pytest
+# bandit over the application code (any skip is a `# nosec BXXX - reason` on its line); pip-audit over the
+# installed dependencies (says loudly, without failing, when its vulnerability service is unreachable)
+security: install
+	$(BIN)/bandit --quiet --recursive caseapp
+	$(BIN)/python scripts/pip_audit_check.py
+
+test: lint typecheck security pytest
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache test-artifacts
