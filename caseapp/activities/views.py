@@ -68,7 +68,8 @@ def show_problems(form: ActivityForm, exc: ActivityInvalid) -> None:
         form[problem.field].errors = [*form[problem.field].errors, reason_text(problem.reason)]
 
 
-@bp.route("/")
+# not "/": the menu marks an entry current by URL prefix, and the reach page lives under /activities too
+@bp.route("/register")
 @allow(*ALL_ROLES, scoped=True)
 def index() -> str:
     year, page = chosen_year(), max(request.args.get("page", 1, type=int), 1)

@@ -47,7 +47,7 @@ def test_worker_records_an_activity_and_the_audit_names_fields_not_values(app: F
         event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "activity.created")).one()
         assert event.ward_code == WARD_A and event.user_id == worker.user_id
         assert "topic" in event.details["fields"] and CANARY not in str(event.details)
-    listing = worker.get(f"/activities/?year={local_today().year}").get_data(as_text=True)
+    listing = worker.get(f"/activities/register?year={local_today().year}").get_data(as_text=True)
     assert CANARY in listing and "Phường Ba Đình" in listing
 
 
@@ -83,7 +83,7 @@ def test_worker_sees_and_edits_only_their_wards(app: Flask, login_as) -> None:  
         own = make_activity(ward=WARD_A, topic="Chủ đề phường A").id
         other = make_activity(ward=WARD_B, topic="Chủ đề phường B").id
     worker = login_as("worker", wards=[WARD_A])
-    listing = worker.get("/activities/?year=2025").get_data(as_text=True)
+    listing = worker.get("/activities/register?year=2025").get_data(as_text=True)
     assert "Chủ đề phường A" in listing and "Chủ đề phường B" not in listing
     assert worker.get(f"/activities/{own}/edit").status_code == 200
     assert worker.get(f"/activities/{other}/edit").status_code == 404
@@ -129,7 +129,7 @@ def test_analysts_and_admins_list_city_wide_but_never_edit(app: Flask, login_as)
         ids = [make_activity(ward=code, topic=f"Chủ đề {code}").id for code in (WARD_A, WARD_C)]
     for role in ("analyst", "admin"):
         user = login_as(role)
-        listing = user.get("/activities/?year=2025").get_data(as_text=True)
+        listing = user.get("/activities/register?year=2025").get_data(as_text=True)
         assert f"Chủ đề {WARD_A}" in listing and f"Chủ đề {WARD_C}" in listing and "/edit" not in listing
         assert user.get("/activities/new").status_code == 403
         assert user.get(f"/activities/{ids[0]}/edit").status_code == 403
