@@ -172,3 +172,12 @@ def test_a_key_ring_held_in_the_environment_is_written_to_a_new_file(
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert sorted(json.loads(target.read_text())["field_keys"]) == ["1", "2"]
     assert restored_keyring.keyring.primary.key_id == 1  # the file-based key ring was not touched
+
+
+def test_a_key_id_is_never_given_to_a_second_key(app: Flask, restored_keyring: CryptoState) -> None:
+    assert "key 2 added" in keys(app, "rotate", "--stage").output
+    assert keys(app, "retire", "2").exit_code == 0
+    again = keys(app, "rotate")
+    assert "key 3 is now primary" in again.output, again.output
+    assert keys(app, "status").exit_code == 0
+    assert repr(restored_keyring.keyring.document).count("field_keys") == 0  # no key material in a repr

@@ -12,7 +12,7 @@ import datetime as dt
 import json
 import os
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -53,8 +53,9 @@ class KeyringDocument:
     """The key ring as stored: master keys only, no derived state."""
 
     primary: int
-    field_keys: Mapping[int, bytes]
-    blind_index_key: bytes
+    # repr=False: a key ring printed in a log, a traceback or a test failure must not show key material
+    field_keys: Mapping[int, bytes] = field(repr=False)
+    blind_index_key: bytes = field(repr=False)
     blind_index_bits: int = DEFAULT_BLIND_INDEX_BITS
     created_at: str = field(default_factory=lambda: dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
 
@@ -67,9 +68,15 @@ class KeyringDocument:
             blind_index_key=secrets.token_bytes(MASTER_KEY_BYTES),
         )
 
-    def with_new_key(self, *, make_primary: bool) -> tuple[KeyringDocument, int]:
-        """A copy with one more field key (the next id), primary or decrypt-only for now."""
-        new_id = max(self.field_keys) + 1
+    def with_new_key(
+        self, *, make_primary: bool, ids_in_use: Iterable[int] = ()
+    ) -> tuple[KeyringDocument, int]:
+        """A copy with one more field key, primary or decrypt-only for now.
+
+        Its id is above every id in the ring and in `ids_in_use` (the database's, retired keys included), so
+        an id is never given to a second key.
+        """
+        new_id = max([*self.field_keys, *ids_in_use]) + 1
         keys = {**self.field_keys, new_id: secrets.token_bytes(MASTER_KEY_BYTES)}
         return replace(self, field_keys=keys, primary=new_id if make_primary else self.primary), new_id
 
@@ -169,8 +176,8 @@ class Keyring:
     document: KeyringDocument
     primary: FieldKey
     field_keys: Mapping[int, FieldKey]
-    blind_index_keys: Mapping[str, bytes]
-    blind_index_check_value: str
+    blind_index_keys: Mapping[str, bytes] = field(repr=False)
+    blind_index_check_value: str = ""
 
     @classmethod
     def from_document(cls, document: KeyringDocument) -> Keyring:

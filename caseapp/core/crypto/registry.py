@@ -38,7 +38,7 @@ NON_PERSONAL: Mapping[str, str] = {
     "login_failures.address_hash": "keyed hash of the requesting IP address; no plaintext",
     "providers.*": "service providers are organisations with public contact details",
     "clients.birth_year": "statistics field (age band); the full date of birth is encrypted",
-    "activities.note": "a note about a public event (counted, no person recorded); the form forbids personal data",
+    "activities.note": "a note on a public event (counted, nobody recorded); the form forbids personal data",
 }
 
 # names that suggest a person: any plain column matching this must be declared or allowlisted

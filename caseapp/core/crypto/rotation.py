@@ -57,7 +57,8 @@ def _register(ring: Keyring) -> None:
 def rotate(state: CryptoState, *, stage: bool = False, output: Path | None = None) -> tuple[int, Path]:
     """Add a new field key, primary at once unless `stage` (for servers that must all learn it first)."""
     previous = state.keyring.document.primary
-    document, new_id = state.keyring.document.with_new_key(make_primary=not stage)
+    used = db.session.scalars(select(CryptoKeyCheck.key_id).where(CryptoKeyCheck.kind == FIELD))
+    document, new_id = state.keyring.document.with_new_key(make_primary=not stage, ids_in_use=used)
     written = save_document(state, document, output)
     state.replace(document)
     _register(state.keyring)
