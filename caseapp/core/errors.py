@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, current_app, render_template
+from flask import Flask, current_app, g, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -15,8 +15,20 @@ from caseapp.extensions import db
 log = logging.getLogger(__name__)
 
 
+# shown if the error page itself cannot be rendered: no template, no database, no translation lookup
+BARE_PAGE = (
+    '<!doctype html><html lang="vi"><meta charset="utf-8"><title>{code} · caseapp</title>'
+    "<h1>{code}</h1><p>Hệ thống tạm thời gặp sự cố. Vui lòng thử lại sau ít phút.</p>"
+    '<p lang="en">The service has a problem. Please try again in a few minutes.</p></html>'
+)
+
+
 def _page(code: int, title: str, message: str) -> tuple[str, int]:
-    return render_template("errors/error.html", code=code, title=title, message=message), code
+    try:
+        return render_template("errors/error.html", code=code, title=title, message=message), code
+    except Exception as exc:  # an error page must never fail into a traceback
+        log.error("error page %s could not be rendered: %s", code, type(exc).__name__)
+        return BARE_PAGE.format(code=code), code
 
 
 def messages() -> dict[int, tuple[str, str]]:
@@ -47,12 +59,21 @@ def handle_csrf(_exc: CSRFError) -> tuple[str, int]:
     )
 
 
-def handle_database_down(exc: Exception) -> tuple[str, int]:
-    # the exception text may quote SQL parameters: log only its class
-    log.error("database unavailable: %s", type(exc).__name__)
+def handle_database_down(exc: Exception) -> tuple[str, int, dict[str, str]]:
+    # the exception text may quote SQL parameters: log only its class and the driver's error code
+    log.error("database unavailable: %s%s", type(exc).__name__, _driver_code(exc))
     _safe_rollback()
+    # the page must not ask the database who is logged in (the user loader would fail again)
+    g._login_user = current_app.login_manager.anonymous_user()  # type: ignore[attr-defined]
     title, message = messages()[503]
-    return _page(503, title, message)
+    return *_page(503, title, message), {"Retry-After": "30"}
+
+
+def _driver_code(exc: Exception) -> str:
+    """The driver's error code (SQLITE_READONLY, SQLITE_FULL, a SQLSTATE), which never quotes values."""
+    orig = getattr(exc, "orig", None)
+    code = getattr(orig, "sqlite_errorname", None) or getattr(orig, "sqlstate", None)
+    return f" ({code})" if code else ""
 
 
 def handle_unexpected(exc: Exception) -> tuple[str, int]:
