@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
+
 from flask import Blueprint, Flask
+from werkzeug.routing import IntegerConverter, Rule, UUIDConverter
 
 from caseapp.core.access import Role, all_policies, allow
 from tests.factories import WARD_A, WARD_B
@@ -46,13 +49,23 @@ def test_an_undeclared_endpoint_fails_the_walk_and_refuses_everyone(make_app) ->
     assert client.get("/probe/declared").status_code == 200
 
 
+def sample_value(rule: Rule, argument: str) -> object:
+    """A value the rule's converter accepts, so the request reaches the access check."""
+    converter = rule._converters[argument]
+    if isinstance(converter, UUIDConverter):
+        return uuid.uuid4()
+    if isinstance(converter, IntegerConverter):
+        return 1
+    return "x"
+
+
 def test_unauthenticated_requests_are_sent_to_login(app: Flask) -> None:
     client = app.test_client()
     for endpoint, policy in all_policies(app):
         if policy is None or policy.public:
             continue
         rule = next(app.url_map.iter_rules(endpoint))
-        url = rule.build({arg: 1 for arg in rule.arguments})[1]  # type: ignore[index]
+        url = rule.build({arg: sample_value(rule, arg) for arg in rule.arguments})[1]  # type: ignore[index]
         response = client.get(url) if "GET" in (rule.methods or ()) else client.post(url)
         assert response.status_code in (302, 401), (endpoint, response.status_code)
         if response.status_code == 302:
