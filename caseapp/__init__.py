@@ -53,12 +53,23 @@ def register_blueprints(app: Flask) -> None:
     from caseapp.auth.views import bp as auth_bp
     from caseapp.contacts.views import bp as contacts_bp
     from caseapp.home.views import bp as home_bp
+    from caseapp.indicators.views import bp as indicators_bp
     from caseapp.ops.health import bp as ops_bp
     from caseapp.targets.views import bp as targets_bp
     from caseapp.users.views import bp as users_bp
     from caseapp.wards.views import bp as wards_bp
 
-    for blueprint in (activities_bp, auth_bp, contacts_bp, home_bp, ops_bp, targets_bp, users_bp, wards_bp):
+    for blueprint in (
+        activities_bp,
+        auth_bp,
+        contacts_bp,
+        home_bp,
+        indicators_bp,
+        ops_bp,
+        targets_bp,
+        users_bp,
+        wards_bp,
+    ):
         app.register_blueprint(blueprint)
 
 

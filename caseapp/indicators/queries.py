@@ -1,7 +1,7 @@
 """The programme's figures (DESIGN.md §4), computed by the database for any period and any set of wards.
 
 One meaning for each figure: the dashboards and the monthly export (issue 6) call these functions. Every
-function takes the ward codes explicitly (the caller scopes them: `caseapp.indicators.scope.dashboard_wards`),
+function takes the ward codes explicitly (the caller scopes them, e.g. `caseapp.wards.queries.visible_wards`),
 returns one row per requested key (zeros included) and runs a fixed number of GROUP BY queries; no function
 loads case rows into Python.
 
