@@ -16,7 +16,16 @@ from typing import Any
 from sqlalchemy import select
 
 from caseapp.activities.models import Activity
-from caseapp.activities.rules import ActivityFields, Problem, check_activity, local_today
+from caseapp.activities.rules import (
+    ActivityFields,
+    Problem,
+    check_codes,
+    check_date,
+    check_participants,
+    check_texts,
+    check_ward,
+    local_today,
+)
 from caseapp.activities.services import EDITABLE, allowed_ward_codes, known_ward_codes
 from caseapp.core import audit
 from caseapp.extensions import db
@@ -82,21 +91,15 @@ def import_activities_csv(
 def parse_activities_csv(
     content: bytes, *, year: int, actor: Any | None, today: dt.date
 ) -> list[ActivityFields]:
-    """The file's activities, or ImportRejected listing every problem found."""
+    """The file's activities, or ImportRejected listing every problem of every row."""
     records = _records(content)
-    known, allowed = known_ward_codes(), allowed_ward_codes(actor)
+    context = RowContext(known_ward_codes(), allowed_ward_codes(actor), today, year)
     parsed: list[tuple[int, ActivityFields]] = []
     errors: list[RowError] = []
     for line, cells in records:
-        fields, problems = _parse_row(cells)
+        fields, problems = _check_row(cells, context)
+        errors += [_error(line, cells, p) for p in problems]
         if fields is not None:
-            fields = fields.cleaned()
-            problems += check_activity(
-                fields, known_wards=known, allowed_wards=allowed, today=today, year=year
-            )
-        if problems:
-            errors += [_error(line, cells, p) for p in problems]
-        elif fields is not None:
             parsed.append((line, fields))
     errors += _duplicates(parsed)
     if not parsed and not errors:
@@ -116,38 +119,56 @@ def _records(content: bytes) -> list[tuple[int, list[str]]]:
     # Excel with a Vietnamese list separator saves ';' instead of ','
     delimiter = ";" if ";" in first and "," not in first else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = next(reader, None)
-    if header is None:
-        raise ImportRejected([RowError(1, None, "empty_file")])
-    if tuple(cell.strip().lower() for cell in header) != HEADER:
-        raise ImportRejected([RowError(1, None, "bad_header")])
-    records = [(reader.line_num, row) for row in reader if any(cell.strip() for cell in row)]
+    try:
+        header = next(reader, None)
+        if header is None:
+            raise ImportRejected([RowError(1, None, "empty_file")])
+        if tuple(cell.strip().lower() for cell in header) != HEADER:
+            raise ImportRejected([RowError(1, None, "bad_header")])
+        records = [(reader.line_num, row) for row in reader if any(cell.strip() for cell in row)]
+    except csv.Error as exc:  # an unclosed quote, a huge cell: not a CSV we can read
+        raise ImportRejected([RowError(reader.line_num, None, "unreadable")]) from exc
     if len(records) > MAX_ROWS:
         raise ImportRejected([RowError(1, None, "too_many_rows")])
     return records
 
 
-def _parse_row(cells: list[str]) -> tuple[ActivityFields | None, list[Problem]]:
-    """Turn a row's text into typed values; problems for cells that are not the right kind of value."""
+@dataclass(frozen=True)
+class RowContext:
+    """What every row is checked against."""
+
+    known: set[int]
+    allowed: frozenset[int] | None
+    today: dt.date
+    year: int
+
+
+def _check_row(cells: list[str], ctx: RowContext) -> tuple[ActivityFields | None, list[Problem]]:
+    """The row's values, or every problem with them (each cell is checked even when another is wrong)."""
     if len(cells) != len(HEADER):
         return None, [Problem("row", "wrong_column_count")]
     raw = dict(zip(HEADER, (cell.strip() for cell in cells), strict=True))
-    problems = []
     day = _parse_date(raw["date"])
-    if day is None:
-        problems.append(Problem("date", "bad_date"))
     ward = int(raw["ward_code"]) if raw["ward_code"].isdigit() else None
-    if ward is None:
-        problems.append(Problem("ward_code", "unknown_ward"))
     count = int(raw["participants"]) if WHOLE_NUMBER.fullmatch(raw["participants"]) else None
-    if count is None:
-        problems.append(Problem("participants", "participants_not_number"))
-    if day is None or ward is None or count is None:
+    note = raw["note"] or None
+    problems = [
+        *(check_date(day, today=ctx.today, year=ctx.year) if day else [Problem("activity_date", "bad_date")]),
+        *(check_ward(ward, known=ctx.known, allowed=ctx.allowed) if ward is not None else _unknown_ward),
+        *check_codes(raw["kind"], raw["audience"]),
+        *(check_participants(count) if count is not None else _not_number),
+        *check_texts(raw["topic"], raw["organiser"], note),
+    ]
+    if problems or day is None or ward is None or count is None:
         return None, problems
     fields = ActivityFields(
-        day, ward, raw["kind"], raw["audience"], count, raw["topic"], raw["organiser"], raw["note"]
+        day, ward, raw["kind"], raw["audience"], count, raw["topic"], raw["organiser"], note
     )
-    return fields, problems
+    return fields, []
+
+
+_unknown_ward = (Problem("ward_code", "unknown_ward"),)
+_not_number = (Problem("participants", "participants_not_number"),)
 
 
 def _parse_date(value: str) -> dt.date | None:

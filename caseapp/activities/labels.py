@@ -50,6 +50,7 @@ REASONS: dict[str, Any] = {
     ),
     "not_utf8": _l('The file is not UTF-8 text. In Excel, save as "CSV UTF-8".'),
     "empty_file": _l("The file is empty."),
+    "unreadable": _l("The file cannot be read as CSV from this line (a quote not closed, or a huge cell)."),
     "bad_header": _l("The first line must be exactly the template's header."),
     "too_many_rows": _l("The file has too many rows (at most %(max)s).", max=MAX_ROWS),
     "no_rows": _l("The file has no activities."),

@@ -124,6 +124,14 @@ def check_codes(kind: str, audience: str) -> list[Problem]:
     return problems
 
 
+def check_texts(topic: str, organiser: str, note: str | None) -> list[Problem]:
+    return [
+        *check_text("topic", topic, limit=TOPIC_MAX, required=True),
+        *check_text("organiser", organiser, limit=ORGANISER_MAX, required=True),
+        *check_text("note", note, limit=NOTE_MAX, required=False),
+    ]
+
+
 def check_activity(
     fields: ActivityFields,
     *,
@@ -138,7 +146,5 @@ def check_activity(
         *check_ward(fields.ward_code, known=known_wards, allowed=allowed_wards),
         *check_codes(fields.kind, fields.audience),
         *check_participants(fields.participants),
-        *check_text("topic", fields.topic, limit=TOPIC_MAX, required=True),
-        *check_text("organiser", fields.organiser, limit=ORGANISER_MAX, required=True),
-        *check_text("note", fields.note, limit=NOTE_MAX, required=False),
+        *check_texts(fields.topic, fields.organiser, fields.note),
     ]
