@@ -55,6 +55,8 @@ def register_blueprints(app: Flask) -> None:
     from caseapp.home.views import bp as home_bp
     from caseapp.indicators.views import bp as indicators_bp
     from caseapp.ops.health import bp as ops_bp
+    from caseapp.providers.views import bp as providers_bp
+    from caseapp.referrals.views import bp as referrals_bp
     from caseapp.targets.views import bp as targets_bp
     from caseapp.users.views import bp as users_bp
     from caseapp.wards.views import bp as wards_bp
@@ -66,6 +68,8 @@ def register_blueprints(app: Flask) -> None:
         home_bp,
         indicators_bp,
         ops_bp,
+        providers_bp,
+        referrals_bp,
         targets_bp,
         users_bp,
         wards_bp,

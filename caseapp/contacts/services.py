@@ -7,7 +7,8 @@ from collections.abc import Sequence
 
 from sqlalchemy import select
 
-from caseapp.clients.models import Client, ClientStatus
+from caseapp.clients.models import Client
+from caseapp.contacts.client_rules import check_client_can_be_served
 from caseapp.contacts.dates import earliest_plausible, hanoi_today
 from caseapp.contacts.models import Channel, Contact, Topic
 from caseapp.core import audit
@@ -57,39 +58,12 @@ class WardNotAllowed(ContactRefused):
     """The ward is not one of the actor's wards."""
 
 
-class ClientOutOfScope(ContactRefused):
-    """The client is not in one of the actor's wards."""
-
-
-class ClientClosed(ContactRefused):
-    """A closed case takes no new contacts (reopen it first)."""
-
-
-class ConsentNotInForce(ContactRefused):
-    """Without consent in force, a contact is logged anonymously instead."""
-
-
 class InvalidDuration(ContactRefused):
     """A duration outside 1 minute to 10 hours."""
 
 
 class NotesTooLong(ContactRefused):
     """Notes longer than MAX_NOTES_LENGTH characters."""
-
-
-def consent_in_force(client: Client) -> bool:
-    """Whether the client has a consent given and not withdrawn."""
-    return any(consent.in_force for consent in client.consents)
-
-
-def check_client_can_be_served(client: Client, actor: User) -> None:
-    """The rules every new record linked to a client meets: in scope, open, with consent."""
-    if Role(actor.role) not in CASEWORK_ROLES or client.ward_code not in ward_codes_of(actor):
-        raise ClientOutOfScope(str(client.id))
-    if client.status == ClientStatus.CLOSED.value:
-        raise ClientClosed(str(client.id))
-    if not consent_in_force(client):
-        raise ConsentNotInForce(str(client.id))
 
 
 def _check_contact(

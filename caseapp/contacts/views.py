@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 
 from caseapp.auth.views import safe_next
 from caseapp.clients.models import Client
-from caseapp.contacts import queries, services
+from caseapp.contacts import client_rules, queries, services
 from caseapp.contacts.dates import hanoi_today
 from caseapp.contacts.forms import ConfirmForm, ContactForm
 from caseapp.contacts.labels import channel_label, topic_label
@@ -26,7 +26,7 @@ add_nav_entry("contacts.index", _l("Contacts"), 30)
 CASEWORK = (Role.WORKER, Role.SUPERVISOR)
 
 # which form field a refused contact's message belongs to (None: shown above the form)
-REFUSALS = {
+REFUSALS: dict[type[Exception], tuple[str | None, object]] = {
     services.ContactDateInFuture: ("contact_date", _l("The date cannot be in the future.")),
     services.ContactDateTooOld: ("contact_date", _l("The date is too far in the past; check the year.")),
     services.FollowUpBeforeContact: ("next_follow_up_on", _l("The follow-up cannot be before the contact.")),
@@ -37,9 +37,9 @@ REFUSALS = {
     services.WardNotAllowed: ("ward", _l("Choose one of your wards.")),
     services.InvalidDuration: ("duration_minutes", _l("Between 1 and 600 minutes.")),
     services.NotesTooLong: ("notes", _l("The notes are too long.")),
-    services.ClientOutOfScope: (None, _l("This client is not in your wards.")),
-    services.ClientClosed: (None, _l("This case is closed: it takes no new contacts. Reopen it first.")),
-    services.ConsentNotInForce: (
+    client_rules.ClientOutOfScope: (None, _l("This client is not in your wards.")),
+    client_rules.ClientClosed: (None, _l("This case is closed: it takes no new contacts. Reopen it first.")),
+    client_rules.ConsentNotInForce: (
         None,
         _l("This client has no consent in force: log the contact anonymously instead."),
     ),
@@ -106,7 +106,7 @@ def _save(form: ContactForm, client: Client | None) -> bool:
             notes=form.notes.data,
             next_follow_up_on=follow_up.data if follow_up is not None else None,
         )
-    except services.ContactRefused as exc:
+    except (services.ContactRefused, client_rules.ClientRefused) as exc:
         field, message = REFUSALS[type(exc)]
         if field is None:
             flash(str(message), "error")

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from caseapp.contacts import services
+from caseapp.contacts import client_rules, services
 from caseapp.contacts.models import Contact
 from caseapp.core.audit import AuditEvent
 from caseapp.extensions import db
@@ -86,7 +86,7 @@ def test_a_closed_case_takes_no_new_contacts() -> None:
     worker = make_user("worker")
     client = consented_client(status="closed")
     before = counts()
-    with pytest.raises(services.ClientClosed):
+    with pytest.raises(client_rules.ClientClosed):
         log(worker, client=client)
     assert counts() == before
     assert log(worker).anonymous  # the worker can still count the meeting anonymously
@@ -95,7 +95,7 @@ def test_a_closed_case_takes_no_new_contacts() -> None:
 def test_without_consent_in_force_a_contact_cannot_be_linked() -> None:
     worker = make_user("worker")
     for client in (consented_client(consent=False), consented_client(withdrawn=True)):
-        with pytest.raises(services.ConsentNotInForce):
+        with pytest.raises(client_rules.ConsentNotInForce):
             log(worker, client=client)
     assert db.session.scalar(select(Contact).where(Contact.client_id.is_not(None))) is None
 
@@ -103,7 +103,7 @@ def test_without_consent_in_force_a_contact_cannot_be_linked() -> None:
 def test_another_wards_client_is_refused_even_if_the_view_forgot() -> None:
     worker = make_user("worker", wards=[WARD_A])
     other = consented_client(WARD_B)
-    with pytest.raises(services.ClientOutOfScope):
+    with pytest.raises(client_rules.ClientOutOfScope):
         log(worker, client=other)
 
 
