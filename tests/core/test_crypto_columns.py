@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 from sqlalchemy import insert, select, update
-from sqlalchemy.exc import StatementError
+from sqlalchemy.exc import IntegrityError, StatementError
 
 from caseapp.core.crypto import DecryptionError
 from caseapp.core.crypto.envelope import HEADER_LEN, header_for
@@ -166,3 +166,13 @@ def test_a_primary_key_is_generated_before_sealing(crypto_db: CryptoState) -> No
     db.session.commit()
     assert isinstance(person.id, uuid.UUID)
     assert load(person.id).full_name == "Hoa"
+
+
+def test_a_failed_flush_leaves_plain_values_on_the_objects(crypto_db: CryptoState) -> None:
+    person_id = add_person(full_name="Hoa")
+    duplicate = Person(id=person_id, full_name="Lan", date_of_birth=dt.date(2001, 2, 3))
+    db.session.add(duplicate)
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+    db.session.rollback()
+    assert (duplicate.full_name, duplicate.date_of_birth) == ("Lan", dt.date(2001, 2, 3))

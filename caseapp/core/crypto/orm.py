@@ -13,12 +13,16 @@ from typing import Any
 
 from sqlalchemy import Column, event
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import InstanceState, Mapper
+from sqlalchemy.orm import InstanceState, Mapper, Session
 
 from caseapp.core.crypto.envelope import column_context, pk_context
 from caseapp.core.crypto.errors import DecryptionError
 from caseapp.core.crypto.state import EXTENSION_KEY, CryptoState, current_state
 from caseapp.core.crypto.types import EncryptedType, Sealed
+
+MAPPING_KEY = "caseapp.crypto"
+# the session.info entry listing instances sealed by a flush that has not finished yet
+SEALED_KEY = "caseapp.crypto.sealed"
 
 
 @dataclass(frozen=True)
@@ -116,6 +120,8 @@ def seal_row(state: InstanceState[Any], mapping: EncryptedMapping, *, inserting:
         crypto = crypto or current_state()
         blob = crypto.seal(attr.codec.encode(value), attr.context + row)
         dict_[attr.key] = Sealed(blob, value)
+    if crypto is not None and state.session is not None:
+        state.session.info.setdefault(SEALED_KEY, set()).add(state)
 
 
 def unseal_row(state: InstanceState[Any], mapping: EncryptedMapping) -> None:
@@ -125,6 +131,16 @@ def unseal_row(state: InstanceState[Any], mapping: EncryptedMapping) -> None:
         value = dict_.get(attr.key)
         if isinstance(value, Sealed):
             dict_[attr.key] = value.plaintext
+    if state.session is not None:
+        state.session.info.get(SEALED_KEY, set()).discard(state)
+
+
+def unseal_after_rollback(session: Session, _previous: Any) -> None:
+    """After a failed flush, the objects the caller still holds read plain values again."""
+    for state in session.info.pop(SEALED_KEY, set()):
+        mapping = state.manager.info.get(MAPPING_KEY)
+        if mapping is not None:
+            unseal_row(state, mapping)
 
 
 def _ensure_primary_key(dict_: dict[str, Any], mapping: EncryptedMapping) -> None:
@@ -155,7 +171,7 @@ def instrument(mapper: Mapper[Any], _class: type) -> None:
     mapping = mapping_for(mapper)
     if mapping is None:
         return
-    mapper.class_manager.info["caseapp.crypto"] = mapping
+    mapper.class_manager.info[MAPPING_KEY] = mapping
 
     def on_load(state: InstanceState[Any], context: Any) -> None:
         open_row(state, mapping, _crypto_for(context))
@@ -181,3 +197,4 @@ def instrument(mapper: Mapper[Any], _class: type) -> None:
 
 
 event.listen(Mapper, "mapper_configured", instrument)
+event.listen(Session, "after_soft_rollback", unseal_after_rollback)
