@@ -55,6 +55,7 @@ def register_blueprints(app: Flask) -> None:
     from caseapp.home.views import bp as home_bp
     from caseapp.indicators.views import bp as indicators_bp
     from caseapp.ops.health import bp as ops_bp
+    from caseapp.privacy.views import bp as privacy_bp
     from caseapp.providers.views import bp as providers_bp
     from caseapp.referrals.views import bp as referrals_bp
     from caseapp.targets.views import bp as targets_bp
@@ -68,6 +69,7 @@ def register_blueprints(app: Flask) -> None:
         home_bp,
         indicators_bp,
         ops_bp,
+        privacy_bp,
         providers_bp,
         referrals_bp,
         targets_bp,
@@ -88,9 +90,10 @@ def register_cli(app: Flask) -> None:
     from caseapp.core.cli import audit_cli, setup_command
     from caseapp.core.crypto.cli import keys_cli
     from caseapp.ops.cli import backup_cli
+    from caseapp.privacy.cli import retention_cli
     from caseapp.users.cli import users_cli
     from caseapp.wards.cli import wards_cli
 
-    for group in (activities_cli, audit_cli, backup_cli, keys_cli, users_cli, wards_cli):
+    for group in (activities_cli, audit_cli, backup_cli, keys_cli, retention_cli, users_cli, wards_cli):
         app.cli.add_command(group)
     app.cli.add_command(setup_command)
