@@ -8,8 +8,8 @@ from collections.abc import Iterable, Mapping
 from sqlalchemy import update
 
 from caseapp.clients.models import Client, Consent
+from caseapp.clients.services import ClientDetails, update_client
 from caseapp.core import audit
-from caseapp.core.crypto import blind_index, name_birth_year_index
 from caseapp.core.db import utcnow
 from caseapp.extensions import db
 from caseapp.privacy import clock
@@ -37,6 +37,11 @@ class InvalidRequestDate(RequestRefused):
     """The day the request was received cannot be in the future."""
 
 
+def _check_received_on(received_on: dt.date | None) -> None:
+    if received_on is not None and received_on > clock.hanoi_today():
+        raise InvalidRequestDate(str(received_on))
+
+
 def _register(
     *,
     client: Client,
@@ -46,15 +51,13 @@ def _register(
     fields: Iterable[str] = (),
     source: RequestSource = RequestSource.PERSON,
 ) -> DataSubjectRequest:
-    today = clock.hanoi_today()
-    if received_on is not None and received_on > today:
-        raise InvalidRequestDate(str(received_on))
+    _check_received_on(received_on)
     request = DataSubjectRequest(
         client_id=client.id,
         kind=kind.value,
         source=source.value,
         received_on=received_on,
-        completed_on=today,
+        completed_on=clock.hanoi_today(),
         handled_by=actor.id if actor else None,
         fields=sorted(fields),
     )
@@ -76,38 +79,33 @@ def record_access_copy(*, client: Client, actor: User, received_on: dt.date) -> 
     return request
 
 
-def _refresh_blind_indexes(client: Client, changed: set[str]) -> None:
-    if "phone" in changed:
-        client.phone_bidx = blind_index("phone", client.phone) if client.phone else None
-    if "id_number" in changed:
-        client.id_number_bidx = blind_index("id_number", client.id_number) if client.id_number else None
-    if "full_name" in changed:
-        name = client.full_name
-        client.name_birth_bidx = name_birth_year_index(name, client.birth_year) if name else None
+def _corrected_details(client: Client, changes: Mapping[str, object]) -> ClientDetails:
+    """The client's details as they stand, with the corrected fields replaced."""
+    current = {name: getattr(client, name) for name in ClientDetails.__dataclass_fields__}
+    corrected = {name: changes[name] or None for name in CORRECTABLE if name in changes}
+    return ClientDetails(**{**current, **corrected})
 
 
 def correct_client(
     *, client: Client, actor: User, received_on: dt.date, changes: Mapping[str, object]
 ) -> list[str]:
-    """Correct personal fields at the person's request; returns the names of the fields changed."""
+    """Correct personal fields at the person's request; returns the names of the fields changed.
+
+    The clients feature's own edit does the work (its checks, canonical forms, blind indexes and
+    `client.updated` audit event); the request is then written to the register.
+    """
     _refuse_if_erased(client)
-    changed = sorted(
-        name for name in CORRECTABLE if name in changes and (changes[name] or None) != getattr(client, name)
+    _check_received_on(received_on)
+    changed = update_client(
+        client=client,
+        actor=actor,
+        expected_version=client.version,
+        details=_corrected_details(client, changes),
     )
     if not changed:
         raise NothingChanged(client.code)
-    for name in changed:
-        setattr(client, name, changes[name] or None)
-    _refresh_blind_indexes(client, set(changed))
     _register(
         client=client, kind=RequestKind.RECTIFICATION, actor=actor, received_on=received_on, fields=changed
-    )
-    audit.record(
-        "privacy.corrected",
-        entity_type="client",
-        entity_id=client.id,
-        ward_code=client.ward_code,
-        fields=changed,
     )
     db.session.commit()
     return changed
@@ -171,16 +169,3 @@ def erase_client(
     if scrub:
         scrub_storage()
     return cleared
-
-
-def record_personal_view(*, client: Client, actor: User, page: str) -> None:
-    """Audit that a page showed this client's personal data to `actor`."""
-    audit.record(
-        "client.viewed",
-        user_id=actor.id,
-        entity_type="client",
-        entity_id=client.id,
-        ward_code=client.ward_code,
-        details={"page": page},
-    )
-    db.session.commit()

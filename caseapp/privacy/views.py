@@ -10,6 +10,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
+from caseapp.clients import errors as client_errors
+from caseapp.clients.errors import ClientRefused
+from caseapp.clients.services import record_client_view
 from caseapp.core.access import Role, allow
 from caseapp.core.nav import add_nav_entry
 from caseapp.privacy import queries, services
@@ -24,6 +27,19 @@ REFUSALS: dict[type[Exception], object] = {
     services.AlreadyErased: _l("This client's personal data has already been erased."),
     services.NothingChanged: _l("Nothing was changed."),
     services.InvalidRequestDate: _l("The date the request was received cannot be in the future."),
+}
+
+# the clients feature's checks, met while correcting
+CORRECTION_REFUSALS: dict[type[Exception], object] = {
+    client_errors.InvalidPhone: _l("This is not a Vietnamese phone number."),
+    client_errors.InvalidIdNumber: _l("The ID number has 12 digits."),
+    client_errors.BirthDateMismatch: _l("The date of birth does not fall in the year of birth."),
+    client_errors.DateInFuture: _l("The date cannot be in the future."),
+    client_errors.TextTooLong: _l("A field is too long."),
+    client_errors.AliasRequired: _l("Every client keeps an alias."),
+    client_errors.ConsentWithdrawn: _l("Consent was withdrawn: personal fields can no longer be changed."),
+    client_errors.PersonalDataWithoutConsent: _l("The person's consent does not cover this kind of data."),
+    client_errors.StaleClient: _l("Someone else changed this client meanwhile. Reload and try again."),
 }
 
 
@@ -95,11 +111,13 @@ def correct(client_id: uuid.UUID) -> str | BaseResponse:
             )
         except services.RequestRefused as exc:
             _refused(exc)
+        except ClientRefused as exc:
+            flash(str(CORRECTION_REFUSALS.get(type(exc), _l("This correction was not accepted."))), "error")
         else:
             flash(_("The correction has been saved."), "success")
             return _back(client_id)
     elif found.erased_at is None:
-        services.record_personal_view(client=found, actor=current_user, page="privacy.correct")
+        record_client_view(client=found, actor=current_user, page="privacy.correct")
     return render_template("privacy/correct.html", client=found, form=form)
 
 

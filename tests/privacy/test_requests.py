@@ -87,16 +87,29 @@ def test_correction_changes_the_fields_and_their_blind_indexes(
     with app.app_context():
         client = db.session.get(Client, ward_a.client_id)
         assert (
-            client.full_name == "Trần Thị Mới" and client.phone == "0987 654 321" and client.id_number is None
+            client.full_name == "Trần Thị Mới" and client.phone == "+84987654321" and client.id_number is None
         )
         assert client.phone_bidx == blind_index("phone", "0987654321") and client.id_number_bidx is None
         request = DataSubjectRequest.query.filter_by(kind="rectification").one()
         assert request.fields == ["full_name", "id_number", "phone"]
-        event = AuditEvent.query.filter_by(action="privacy.corrected").one()
+        assert str(request.received_on) == "2026-01-21"
+        event = AuditEvent.query.filter_by(action="client.updated").one()
         assert event.details == {"fields": ["full_name", "id_number", "phone"]}
         # opening the form showed personal data: that view is audited too
         viewed = AuditEvent.query.filter_by(action="client.viewed").one()
         assert viewed.entity_id == str(ward_a.client_id) and viewed.ward_code == WARD_A
+
+
+def test_a_correction_meets_the_clients_rules(app: Flask, login_as, ward_a: WardRecords) -> None:  # type: ignore[no-untyped-def]
+    supervisor = login_as("supervisor", wards=[WARD_A])
+    url = f"/privacy/clients/{ward_a.client_id}/correct"
+    response = supervisor.post(url, data={"received_on": "2026-01-21", "alias": "x", "phone": "12345"})
+    assert response.status_code == 200 and "Đây không phải số điện thoại Việt Nam." in response.get_data(
+        as_text=True
+    )
+    with app.app_context():
+        assert DataSubjectRequest.query.count() == 0
+        assert db.session.get(Client, ward_a.client_id).alias == f"{ward_a.tag}-alias"
 
 
 def test_a_request_cannot_be_dated_in_the_future(app: Flask, login_as, ward_a: WardRecords) -> None:  # type: ignore[no-untyped-def]
