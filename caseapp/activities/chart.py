@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from caseapp.activities.reach import MONTHS, Measure
 
 WIDTH, HEIGHT = 640, 300
-LEFT, RIGHT, TOP, BOTTOM = 48, 16, 12, 36
+LEFT, RIGHT, TOP, BOTTOM = 64, 16, 12, 40
 STEP = 25  # percent between horizontal grid lines
 
 
@@ -28,7 +28,7 @@ class Point:
 @dataclass(frozen=True)
 class Series:
     key: str
-    index: int  # picks the series colour (CSS class chart-series-N)
+    index: int  # picks the series colour (CSS class act-series-N)
     points: list[Point]
 
     @property

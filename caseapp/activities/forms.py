@@ -21,7 +21,7 @@ def year_choices() -> list[tuple[int, str]]:
 class ActivityForm(BaseForm):
     activity_date = DateField(_l("Date"), validators=[InputRequired()])
     ward_code = SelectField(_l("Ward"), coerce=int, validators=[InputRequired()])
-    kind = SelectField(_l("Kind"), choices=choices(KIND_LABELS.items()))
+    kind = SelectField(_l("Kind of activity"), choices=choices(KIND_LABELS.items()))
     audience = SelectField(_l("Audience group"), choices=choices(AUDIENCE_LABELS.items()))
     participants = IntegerField(
         _l("Participants"), validators=[InputRequired(), NumberRange(min=0, max=MAX_PARTICIPANTS)]

@@ -62,7 +62,7 @@ REASONS: dict[str, Any] = {
 COLUMN_LABELS: dict[str, Any] = {
     "date": _l("Date"),
     "ward_code": _l("Ward"),
-    "kind": _l("Kind"),
+    "kind": _l("Kind of activity"),
     "audience": _l("Audience group"),
     "participants": _l("Participants"),
     "topic": _l("Topic"),
