@@ -55,7 +55,7 @@ def validate(
     )
     problems += [p for code in extra_wards for p in check_activity_ward(code, allowed)]
     if problems:
-        raise ActivityInvalid(problems)
+        raise ActivityInvalid(list(dict.fromkeys(problems)))  # the same problem once, in order
     return clean
 
 
