@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from typing import Any
 
@@ -16,6 +17,7 @@ from caseapp.contacts.models import Contact
 from caseapp.core.access import Role, casework_ward_filter, user_role
 from caseapp.extensions import db
 
+CODE_CHARS = re.compile(r"[A-Z0-9-]{1,16}")
 # follow-ups due within this many days show on the caseload next to the overdue ones
 FOLLOW_UP_HORIZON_DAYS = 7
 
@@ -49,7 +51,8 @@ def get_client_or_404(user: Any, client_id: uuid.UUID) -> Client:
 def find_client_by_code(user: Any, code: str) -> Client | None:
     """The client with this code in `user`'s scope; None both when absent and when out of scope."""
     wanted = code.strip().upper()
-    if not wanted:
+    # a code is letters, digits and dashes; anything else (a NUL byte included) cannot match one
+    if not CODE_CHARS.fullmatch(wanted):
         return None
     return db.session.scalars(clients_in_scope(user).where(Client.code == wanted)).one_or_none()
 

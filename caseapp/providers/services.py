@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -52,6 +53,14 @@ class AddressTooLong(ProviderRefused):
     """An address longer than MAX_ADDRESS characters."""
 
 
+class InvalidText(ProviderRefused):
+    """Control characters (a NUL byte, a line break) in a one-line field."""
+
+    def __init__(self, field: str) -> None:
+        self.field = field
+        super().__init__(field)
+
+
 class UnknownWard(ProviderRefused):
     """A ward code that is not one of Hà Nội's wards."""
 
@@ -68,7 +77,15 @@ class ProviderData:
     active: bool = True
 
 
+def _one_line(field: str, text: str | None) -> None:
+    # PostgreSQL refuses NUL in text, and no directory entry needs a control character
+    if text and any(unicodedata.category(ch) == "Cc" for ch in text):
+        raise InvalidText(field)
+
+
 def _clean(data: ProviderData) -> ProviderData:
+    for field in ("name", "address", "phone"):
+        _one_line(field, getattr(data, field))
     name = " ".join(data.name.split())
     if not name or len(name) > MAX_NAME:
         raise NameRequired(str(len(name)))

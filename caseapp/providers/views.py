@@ -29,6 +29,7 @@ REFUSALS = {
     services.InvalidPhone: ("phone", _l("Digits, spaces and + ( ) . - only.")),
     services.AddressTooLong: ("address", _l("At most %(max)d characters.", max=services.MAX_ADDRESS)),
     services.UnknownWard: ("wards", _l("Choose one of the options shown.")),
+    services.InvalidText: ("name", _l("Remove the special characters.")),
     services.NotAllowedToManage: ("name", _l("Your account is not allowed to change providers.")),
 }
 
@@ -57,7 +58,7 @@ def _data(form: ProviderForm) -> services.ProviderData:
 
 def _refused(form: ProviderForm, exc: services.ProviderRefused) -> None:
     field, message = REFUSALS[type(exc)]
-    getattr(form, field).errors.append(str(message))
+    getattr(form, getattr(exc, "field", field)).errors.append(str(message))
 
 
 @bp.route("/")

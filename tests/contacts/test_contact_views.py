@@ -14,7 +14,7 @@ from caseapp.core.access import Role, allow
 from caseapp.core.audit import AuditEvent
 from caseapp.extensions import db
 from tests.conftest import log_in
-from tests.contacts.helpers import TODAY, consented_client, counts
+from tests.contacts.helpers import TODAY, consented_client, counts, vi
 from tests.factories import WARD_A, WARD_B, make_contact, make_user
 
 
@@ -53,7 +53,9 @@ def test_worker_with_several_wards_must_choose_one(app: Flask, login_as) -> None
     page = worker.get("/contacts/anonymous").get_data(as_text=True)
     assert '<option selected value="">Chọn phường/xã</option>' in page
     response = worker.post("/contacts/anonymous", form(ward=""))
-    assert response.status_code == 200 and "Trường này là bắt buộc." in response.get_data(as_text=True)
+    assert response.status_code == 200 and vi(app, "This field is required.") in response.get_data(
+        as_text=True
+    )
     assert all_contacts(app) == []
 
 
@@ -79,7 +81,7 @@ def test_client_picker_finds_only_clients_in_the_workers_wards(app: Flask, login
         mine_code, mine_id, theirs_code = mine.code, mine.id, theirs.code
     for code in ("HN-NOPE-00", theirs_code):
         response = worker.post("/contacts/new", form(client_code=code))
-        assert "Không có thân chủ nào mang mã này" in response.get_data(as_text=True)
+        assert vi(app, "No client with this code in your wards.") in response.get_data(as_text=True)
     assert all_contacts(app) == []
     assert worker.post("/contacts/new", form(client_code=mine_code.lower())).status_code == 302
     assert [c.client_id for c in all_contacts(app)] == [mine_id]
@@ -105,7 +107,7 @@ def test_another_ward_in_the_form_body_is_refused(app: Flask, login_as) -> None:
     worker = login_as("worker", wards=[WARD_A])
     before = snapshot(app)
     response = worker.post("/contacts/anonymous", form(ward=str(WARD_B)))
-    assert response.status_code == 200 and "Hãy chọn một trong các lựa chọn có sẵn." in response.get_data(
+    assert response.status_code == 200 and vi(app, "Choose one of the options shown.") in response.get_data(
         as_text=True
     )
     assert snapshot(app) == before
@@ -117,16 +119,18 @@ def test_bad_input_gets_translated_messages_and_changes_nothing(app: Flask, logi
         client_id = consented_client().id
     url = f"/clients/{client_id}/contacts/new"
     cases = {
-        "Ngày không được ở tương lai.": form(contact_date=(TODAY + dt.timedelta(days=1)).isoformat()),
-        "Nhập một ngày hợp lệ": form(contact_date="31/02/2026"),
-        "Ngày hẹn theo dõi không được trước ngày tiếp cận.": form(
+        vi(app, "The date cannot be in the future."): form(
+            contact_date=(TODAY + dt.timedelta(days=1)).isoformat()
+        ),
+        vi(app, "Enter a valid date (dd/mm/yyyy)."): form(contact_date="31/02/2026"),
+        vi(app, "The follow-up cannot be before the contact."): form(
             next_follow_up_on=(TODAY - dt.timedelta(days=1)).isoformat()
         ),
-        "Hãy chọn một trong các lựa chọn có sẵn.": form(channel="fax", topics=["astrology"]),
-        "Từ 1 đến 600 phút.": form(duration_minutes="9999"),
-        "Nhập một số nguyên.": form(duration_minutes="mười"),
-        "Tối đa 2000 ký tự.": form(notes="x" * 2001),
-        "Ngày quá xa trong quá khứ": form(contact_date="2016-05-01"),
+        vi(app, "Choose one of the options shown."): form(channel="fax", topics=["astrology"]),
+        vi(app, "Between 1 and 600 minutes."): form(duration_minutes="9999"),
+        vi(app, "Enter a whole number."): form(duration_minutes="mười"),
+        vi(app, "At most %(max)d characters.", max=2000): form(notes="x" * 2001),
+        vi(app, "The date is too far in the past; check the year."): form(contact_date="2016-05-01"),
     }
     before = snapshot(app)
     for message, data in cases.items():
@@ -142,7 +146,9 @@ def test_closed_case_refuses_a_contact_with_a_message(app: Flask, login_as) -> N
         client_id = consented_client(status="closed").id
     before = snapshot(app)
     response = worker.post(f"/clients/{client_id}/contacts/new", form())
-    assert "Hồ sơ này đã đóng" in response.get_data(as_text=True)
+    assert vi(app, "This case is closed: it takes no new contacts. Reopen it first.") in response.get_data(
+        as_text=True
+    )
     assert snapshot(app) == before
 
 
@@ -189,7 +195,7 @@ def test_follow_ups_due_show_for_their_worker_and_can_be_marked_done(app: Flask,
     assert section.count('data-testid="follow-up-done"') == 1
     response = worker.post(f"/contacts/{overdue_id}/follow-up-done", {"next": "/contacts/"})
     assert response.status_code == 302 and response.headers["Location"] == "/contacts/"
-    assert "Không có việc theo dõi nào đến hạn." in worker.get("/contacts/").get_data(as_text=True)
+    assert vi(app, "No follow-ups due.") in worker.get("/contacts/").get_data(as_text=True)
 
 
 def test_supervisor_sees_every_follow_up_of_their_wards(app: Flask, login_as) -> None:  # type: ignore[no-untyped-def]

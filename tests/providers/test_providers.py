@@ -12,7 +12,7 @@ from caseapp.providers import services
 from caseapp.providers.examples import EXAMPLES, seed_examples
 from caseapp.providers.models import Provider
 from caseapp.providers.queries import list_providers, provider_offers
-from tests.contacts.helpers import counts, make_provider
+from tests.contacts.helpers import counts, make_provider, vi
 from tests.factories import WARD_A, WARD_B, make_user
 
 
@@ -101,11 +101,11 @@ def test_service_rules_and_nothing_written_on_refusal() -> None:
 def test_bad_form_input_gets_translated_messages(app: Flask, login_as) -> None:  # type: ignore[no-untyped-def]
     admin = login_as("admin")
     cases = {
-        "Trường này là bắt buộc.": data(name=""),
-        "Hãy chọn ít nhất một dịch vụ.": data(categories=[]),
-        "Hãy chọn một trong các lựa chọn có sẵn.": data(categories=["astrology"]),
-        "Chỉ gồm chữ số, dấu cách và + ( ) . -": data(phone="gọi tôi"),
-        "Tối đa 300 ký tự.": data(address="x" * 301),
+        vi(app, "This field is required."): data(name=""),
+        vi(app, "Choose at least one service."): data(categories=[]),
+        vi(app, "Choose one of the options shown."): data(categories=["astrology"]),
+        vi(app, "Digits, spaces and + ( ) . - only."): data(phone="gọi tôi"),
+        vi(app, "At most %(max)d characters.", max=300): data(address="x" * 301),
     }
     with app.app_context():
         before = counts()

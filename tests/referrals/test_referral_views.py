@@ -13,7 +13,7 @@ from caseapp.extensions import db
 from caseapp.referrals.models import Referral
 from caseapp.referrals.services import change_status, refer_client
 from tests.conftest import log_in
-from tests.contacts.helpers import TODAY, consented_client, counts, make_provider, user
+from tests.contacts.helpers import TODAY, consented_client, counts, make_provider, user, vi
 from tests.factories import WARD_A, WARD_B, make_user
 
 
@@ -65,16 +65,20 @@ def test_bad_referral_input_gets_translated_messages_and_changes_nothing(app: Fl
         wrong_service = make_provider(categories=["health"], wards=[WARD_A]).id
     good = {"category": "legal", "referred_on": TODAY.isoformat()}
     cases = {
-        "Hãy chọn một trong các lựa chọn có sẵn.": [
+        vi(app, "Choose one of the options shown."): [
             {**good, "category": "astrology"},
             {**good, "provider": str(other_ward)},
             {**good, "provider": "abc"},
         ],
-        "Nhà cung cấp này không cung cấp dịch vụ đó": [{**good, "provider": str(wrong_service)}],
-        "Ngày không được ở tương lai.": [{**good, "referred_on": (TODAY + dt.timedelta(days=2)).isoformat()}],
-        "Nhập một ngày hợp lệ": [{**good, "referred_on": "hôm qua"}],
-        "Trường này là bắt buộc.": [{"referred_on": TODAY.isoformat()}],
-        "Tối đa 2000 ký tự.": [{**good, "notes": "x" * 2001}],
+        vi(app, "This provider does not offer this service in the client's ward."): [
+            {**good, "provider": str(wrong_service)}
+        ],
+        vi(app, "The date cannot be in the future."): [
+            {**good, "referred_on": (TODAY + dt.timedelta(days=2)).isoformat()}
+        ],
+        vi(app, "Enter a valid date (dd/mm/yyyy)."): [{**good, "referred_on": "hôm qua"}],
+        vi(app, "This field is required."): [{"referred_on": TODAY.isoformat()}],
+        vi(app, "At most %(max)d characters.", max=2000): [{**good, "notes": "x" * 2001}],
     }
     before = snapshot(app)
     for message, bodies in cases.items():
@@ -155,12 +159,12 @@ def test_invalid_transition_and_stale_version_are_refused_with_messages(app: Fla
     page = worker.post(f"/referrals/{referral_id}/status", stale, follow_redirects=True).get_data(
         as_text=True
     )
-    assert "Người khác vừa thay đổi lượt chuyển gửi này." in page
+    assert vi(app, "Someone else changed this referral meanwhile. Check its history and try again.") in page
     future = {"status": "received", "occurred_on": "2999-01-01", "version": str(version + 1)}
     page = worker.post(f"/referrals/{referral_id}/status", future, follow_redirects=True).get_data(
         as_text=True
     )
-    assert "Ngày không được ở tương lai." in page
+    assert vi(app, "The date cannot be in the future.") in page
     with app.app_context():
         stored = db.session.get(Referral, referral_id)
         assert stored.status == "accepted" and len(stored.events) == 2
