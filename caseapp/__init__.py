@@ -50,7 +50,9 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from caseapp.activities.views import bp as activities_bp
+    from caseapp.audit_ui.views import bp as audit_ui_bp
     from caseapp.auth.views import bp as auth_bp
+    from caseapp.clients.views import bp as clients_bp
     from caseapp.contacts.views import bp as contacts_bp
     from caseapp.home.views import bp as home_bp
     from caseapp.indicators.views import bp as indicators_bp
@@ -64,7 +66,9 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (
         activities_bp,
+        audit_ui_bp,
         auth_bp,
+        clients_bp,
         contacts_bp,
         home_bp,
         indicators_bp,

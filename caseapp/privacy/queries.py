@@ -8,6 +8,7 @@ from typing import Any
 from flask import abort
 from sqlalchemy import Select, select
 
+from caseapp.clients.codes import normalise_code
 from caseapp.clients.models import Client
 from caseapp.core.access import casework_ward_filter
 from caseapp.extensions import db
@@ -26,10 +27,12 @@ def get_client_or_404(user: Any, client_id: uuid.UUID) -> Client:
     return client
 
 
-def find_client_by_code(user: Any, code: str) -> Client | None:
-    """None both when no client has the code and when it is out of scope."""
-    wanted = code.strip().upper()
-    return db.session.scalars(clients_for_requests(user).where(Client.code == wanted)).one_or_none()
+def find_client_by_code(user: Any, text: str) -> Client | None:
+    """None both when no client has the code and when it is out of scope; typed codes are normalised."""
+    code = normalise_code(text)
+    if code is None:
+        return None
+    return db.session.scalars(clients_for_requests(user).where(Client.code == code)).one_or_none()
 
 
 def requests_of(client: Client) -> list[DataSubjectRequest]:

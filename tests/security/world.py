@@ -13,6 +13,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from caseapp.activities.models import Activity
+from caseapp.clients.codes import ALPHABET
 from caseapp.clients.models import Client, Consent, Need
 from caseapp.contacts.models import Contact
 from caseapp.core.crypto import blind_index, name_birth_year_index
@@ -43,9 +44,11 @@ class WardRecords:
 
 def canary_client(ward: int, tag: str, *, worker: User | None = None, code: str | None = None) -> Client:
     """A client whose every personal field carries `tag` (phone and ID digits are made from it too)."""
-    digits = str(int(hashlib.sha256(tag.encode()).hexdigest(), 16) % 10**8).zfill(8)
+    number = int(hashlib.sha256(tag.encode()).hexdigest(), 16)
+    digits = str(number % 10**8).zfill(8)
+    body = "".join(ALPHABET[(number >> (5 * i)) % len(ALPHABET)] for i in range(6))
     client = Client(
-        code=code or f"HN-{tag[-6:].upper()}",
+        code=code or f"HN-{body[:4]}-{body[4:]}",
         ward_code=ward,
         worker_id=worker.id if worker else None,
         sex="female",

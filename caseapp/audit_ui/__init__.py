@@ -1,0 +1,1 @@
+"""The audit trail for supervisors: who did what to the records of their wards, and when."""
