@@ -27,7 +27,7 @@ run: setup
 
 # production-style serving: several gunicorn workers (see README, "Operations")
 serve: setup
-	$(BIN)/gunicorn --workers 3 --bind $(HOST):$(PORT) --access-logfile - 'wsgi:app'
+	$(BIN)/gunicorn --config python:caseapp.ops.gunicorn_conf --workers 3 --bind $(HOST):$(PORT) 'wsgi:app'
 
 lint: install
 	$(BIN)/ruff check .

@@ -69,11 +69,28 @@ def handle_database_down(exc: Exception) -> tuple[str, int, dict[str, str]]:
     return *_page(503, title, message), {"Retry-After": "30"}
 
 
+# what an operator should look at, by driver error code (SQLite names, PostgreSQL SQLSTATEs)
+DATABASE_HINTS = {
+    "SQLITE_FULL": "the disk holding the database is full",
+    "SQLITE_READONLY": "the database file or its directory is read-only",
+    "SQLITE_CANTOPEN": "the database file cannot be opened: missing, or its directory is read-only",
+    "SQLITE_IOERR": "the disk holding the database reports an I/O error",
+    "SQLITE_BUSY": "the database stayed locked by another process longer than the busy timeout",
+    "53100": "the database server's disk is full",
+    "25006": "the database is read-only (a standby server?)",
+    "57P01": "the database server is shutting down",
+    "57P03": "the database server is starting up",
+}
+
+
 def _driver_code(exc: Exception) -> str:
-    """The driver's error code (SQLITE_READONLY, SQLITE_FULL, a SQLSTATE), which never quotes values."""
+    """The driver's error code and a hint (SQLITE_FULL, a SQLSTATE); these never quote values."""
     orig = getattr(exc, "orig", None)
     code = getattr(orig, "sqlite_errorname", None) or getattr(orig, "sqlstate", None)
-    return f" ({code})" if code else ""
+    if not code:
+        return ""
+    hint = next((h for prefix, h in DATABASE_HINTS.items() if str(code).startswith(prefix)), "")
+    return f" ({code}: {hint})" if hint else f" ({code})"
 
 
 def handle_unexpected(exc: Exception) -> tuple[str, int]:
