@@ -1,6 +1,6 @@
 """What simulated staff do, as small pluggable scenarios: reads, and writes that must land exactly once.
 
-A scenario names the endpoints it needs and runs only when the app has them, so a scenario written for a
+A scenario names the routes it needs and runs only when the app has them, so a scenario written for a
 page still being built (client registration) switches itself on when that page is committed. A write
 scenario carries a unique token in a free-text field, and afterwards counts each token in the database.
 """
@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
 from flask import Flask
+from werkzeug.exceptions import HTTPException
 
 if TYPE_CHECKING:
     from loadtest.driver import SimulatedUser
@@ -45,10 +46,17 @@ class Scenario:
     name: ClassVar[str]
     role: ClassVar[str]  # "worker" or "supervisor"
     weight: ClassVar[int] = 1
-    endpoints: ClassVar[tuple[str, ...]] = ()
+    # (method, path) pairs the app must route for this scenario to run
+    routes: ClassVar[tuple[tuple[str, str], ...]] = ()
 
     def available(self, app: Flask) -> bool:
-        return all(endpoint in app.view_functions for endpoint in self.endpoints)
+        adapter = app.url_map.bind("localhost")
+        try:
+            for method, path in self.routes:
+                adapter.match(path, method)
+        except HTTPException:  # 404 or 405: that page is not (yet) in this app
+            return False
+        return True
 
     def run(self, user: SimulatedUser) -> Write | None:
         raise NotImplementedError
@@ -114,8 +122,8 @@ class AnonymousContact(WriteScenario):
     name = "anonymous contact"
     role = "worker"
     weight = 3
-    endpoints = ("contacts.new_anonymous",)
     form_path = "/contacts/anonymous"
+    routes = (("POST", form_path),)
 
     def fields(self, user: SimulatedUser, token: str) -> dict[str, object] | None:
         return _contact_fields(user, token)
@@ -130,8 +138,8 @@ class ClientContact(WriteScenario):
     name = "client contact"
     role = "worker"
     weight = 3
-    endpoints = ("contacts.new",)
     form_path = "/contacts/new"
+    routes = (("POST", form_path),)
 
     def fields(self, user: SimulatedUser, token: str) -> dict[str, object] | None:
         if not user.staff.client_codes:
@@ -152,8 +160,8 @@ class ClientRegistration(WriteScenario):
     name = "client registration"
     role = "worker"
     weight = 1
-    endpoints = ("clients.new",)
     form_path = "/clients/new"
+    routes = (("POST", form_path),)
     KNOWN: ClassVar[dict[str, object]] = {"birth_year": 1996, "sex": "unknown", "migrant": ""}
 
     def fields(self, user: SimulatedUser, token: str) -> dict[str, object] | None:
@@ -191,32 +199,32 @@ class ContactList(Page):
     name = "contact list"
     role = "worker"
     weight = 2
-    endpoints = ("contacts.index",)
     path = "/contacts/"
+    routes = (("GET", path),)
 
 
 class Home(Page):
     name = "home"
     role = "worker"
     weight = 1
-    endpoints = ("home.index",)
     path = "/"
+    routes = (("GET", path),)
 
 
 class SupervisorDashboard(Page):
     name = "supervisor dashboard"
     role = "supervisor"
     weight = 3
-    endpoints = ("indicators.dashboard",)
     path = "/indicators/"
+    routes = (("GET", path),)
 
 
 class SupervisorContacts(Page):
     name = "supervisor contact list"
     role = "supervisor"
     weight = 1
-    endpoints = ("contacts.index",)
     path = "/contacts/"
+    routes = (("GET", path),)
 
 
 ALL: Sequence[Scenario] = (

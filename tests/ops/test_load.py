@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
+from flask import Flask
 
 from loadtest import scenarios
 from loadtest.deployment import LoopbackOnly, deployment, start_server
@@ -49,6 +49,10 @@ def test_percentiles() -> None:
 
 
 def test_a_scenario_runs_only_when_the_app_has_its_pages() -> None:
+    without = Flask(__name__)
+    without.add_url_rule("/contacts/new", "contacts.new", lambda: "", methods=["GET", "POST"])
+    with_page = Flask(__name__)
+    with_page.add_url_rule("/clients/new", "clients.register", lambda: "", methods=["GET", "POST"])
     registration = scenarios.ClientRegistration()
-    assert not registration.available(SimpleNamespace(view_functions={"contacts.new": None}))  # type: ignore[arg-type]
-    assert registration.available(SimpleNamespace(view_functions={"clients.new": None}))  # type: ignore[arg-type]
+    assert not registration.available(without) and registration.available(with_page)
+    assert scenarios.ClientContact().available(without) and not scenarios.ClientContact().available(with_page)
