@@ -18,7 +18,8 @@ graceful_timeout = 30
 # recycle workers now and then, so a slow leak never grows for months
 max_requests = 5000
 max_requests_jitter = 500
-# nginx on the same host sets X-Forwarded-Proto; trust it from there only
+# nginx on the same host sets X-Forwarded-Proto; trust it from there only (CASEAPP_TRUSTED_PROXIES=1 also
+# takes the client's address from X-Forwarded-For, for login throttling: see caseapp/ops/proxy.py)
 forwarded_allow_ips = "127.0.0.1"
 # URLs carry ids only (never personal data), so the access log is safe to keep
 accesslog = "-"
@@ -29,7 +30,9 @@ def on_starting(_server: Any) -> None:
     """Build the app once in the master: configuration and key ring errors stop the start here."""
     from caseapp import create_app
     from caseapp.extensions import db
+    from caseapp.ops.proxy import trusted_proxies
 
+    trusted_proxies()  # a bad CASEAPP_TRUSTED_PROXIES stops the start too
     app = create_app()
     with app.app_context():
         # the workers open their own connections; none may be shared across fork()
