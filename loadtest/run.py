@@ -104,6 +104,7 @@ class Report:
             f"{len(w.duplicated)} duplicated, {w.stored_unacknowledged} stored but unacknowledged; "
             f"audit chain {'intact' if w.audit_chain_ok else 'BROKEN'}; partial records {w.partial_records}",
         ]
+        lines.append(f"machine: {self.machine}")
         if self.scenarios_skipped:
             lines.append(f"not run (pages not in this app yet): {', '.join(self.scenarios_skipped)}")
         lines.append("RESULT: " + ("PASS" if self.ok else "FAIL"))
@@ -163,7 +164,9 @@ def by_scenario(samples: list[Sample]) -> dict[str, dict[str, float]]:
     return result
 
 
-def report_of(run: LoadRun, check: WriteCheck, skipped: list[str], dep: Deployment) -> Report:
+def report_of(
+    run: LoadRun, check: WriteCheck, skipped: list[str], dep: Deployment, load_before: str
+) -> Report:
     samples = run.stats.samples
     latencies = sorted(s.seconds * 1000 for s in samples if s.status)
     statuses = Counter(str(s.status) if s.status else "no response" for s in samples)
@@ -181,17 +184,24 @@ def report_of(run: LoadRun, check: WriteCheck, skipped: list[str], dep: Deployme
         by_scenario=by_scenario(samples),
         scenarios_skipped=skipped,
         writes=check,
-        machine=machine(dep),
+        machine=machine(dep, load_before),
     )
 
 
-def machine(dep: Deployment) -> dict[str, str]:
+def machine(dep: Deployment, load_before: str) -> dict[str, str]:
+    """What the figures were measured on; the load average shows how much else the machine was doing."""
     return {
         "platform": platform.platform(),
         "cpus": str(os.cpu_count()),
         "python": platform.python_version(),
         "database": dep.dialect,
+        "load average before": load_before,
+        "load average after": load_average(),
     }
+
+
+def load_average() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def run(config: LoadConfig, workdir: Path | None = None, *, fast_passwords: bool = False) -> Report:
@@ -205,13 +215,14 @@ def run(config: LoadConfig, workdir: Path | None = None, *, fast_passwords: bool
             usable = scenario_module.available(app)
             skipped = [s.name for s in scenario_module.ALL if s not in usable]
             server = start_server(dep, workers=config.server_workers, host=config.host)
+            load_before = load_average()
             try:
                 load = drive(server.url, dep, usable, config).finish()
             finally:
                 server.stop()
             check = check_writes(app, load, [s for s in usable if isinstance(s, WriteScenario)])
             _dispose(app)
-            return report_of(load, check, skipped, dep)
+            return report_of(load, check, skipped, dep, load_before)
 
 
 def drive(url: str, dep: Deployment, usable: list[Scenario], config: LoadConfig) -> LoadRun:
