@@ -52,6 +52,7 @@ def register_blueprints(app: Flask) -> None:
     from caseapp.activities.views import bp as activities_bp
     from caseapp.audit_ui.views import bp as audit_ui_bp
     from caseapp.auth.views import bp as auth_bp
+    from caseapp.clients.views import bp as clients_bp
     from caseapp.contacts.views import bp as contacts_bp
     from caseapp.home.views import bp as home_bp
     from caseapp.indicators.views import bp as indicators_bp
@@ -67,6 +68,7 @@ def register_blueprints(app: Flask) -> None:
         activities_bp,
         audit_ui_bp,
         auth_bp,
+        clients_bp,
         contacts_bp,
         home_bp,
         indicators_bp,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -111,10 +112,40 @@ def possible_duplicates(
 
 
 @dataclass(frozen=True)
-class CaseloadPage:
-    """One page of a caseload: the clients shown, how many in all, and names of the assigned workers."""
+class ClientRow:
+    """What a list shows of a client, copied out of the ORM so rendering never reloads a row."""
 
-    clients: list[Client]
+    id: uuid.UUID
+    code: str
+    alias: str | None
+    ward_code: int
+    worker_id: int | None
+    status: str
+    restricted: bool
+    erased: bool
+    registered_on: dt.date
+
+    @classmethod
+    def of(cls, client: Client) -> ClientRow:
+        erased = client.erased_at is not None
+        return cls(
+            client.id,
+            client.code,
+            None if erased else client.alias,
+            client.ward_code,
+            client.worker_id,
+            client.status,
+            client.restricted,
+            erased,
+            client.registered_on,
+        )
+
+
+@dataclass(frozen=True)
+class CaseloadPage:
+    """One page of a caseload: the rows shown, how many in all, and names of the assigned workers."""
+
+    rows: list[ClientRow]
     total: int
     page: int
     per_page: int
@@ -137,14 +168,13 @@ def caseload(user: Any, *, page: int = 1, per_page: int = PER_PAGE) -> CaseloadP
         .offset((page - 1) * per_page)
         .limit(per_page)
     )
-    clients = list(db.session.scalars(stmt))
+    rows = [ClientRow.of(client) for client in db.session.scalars(stmt)]
     # aliases are encrypted, so the database cannot order them: sort the page shown, Vietnamese-aware
-    clients.sort(key=lambda c: (c.worker_id != user.id, vietnamese_sort_key(c.alias), c.code))
-    names = staff_names(c.worker_id for c in clients)
-    return CaseloadPage(clients, total, page, per_page, names)
+    rows.sort(key=lambda r: (r.worker_id != user.id, vietnamese_sort_key(r.alias), r.code))
+    return CaseloadPage(rows, total, page, per_page, staff_names(r.worker_id for r in rows))
 
 
-# what a caseload row shows: the alias is the only personal field decrypted for the list
+# what a list row shows: the alias is the only personal field decrypted for it
 _LIST_COLUMNS = (
     Client.id,
     Client.code,

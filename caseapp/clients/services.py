@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 
@@ -246,24 +247,16 @@ def record_client_view(*, client: Client, actor: User, page: str = "detail") -> 
     db.session.commit()
 
 
-def record_list_view(*, clients: Iterable[Client], actor: User, kind: str) -> None:
-    """Audit a list that showed clients' aliases: which clients, never what was shown."""
-    ids = [str(c.id) for c in clients]
-    if not ids:
+def record_list_view(*, client_ids: Iterable[uuid.UUID], actor: User, kind: str) -> None:
+    """Audit a list that showed clients' aliases, or a search that found them: which clients, never what."""
+    ids = [str(i) for i in client_ids]
+    if kind == "caseload" and not ids:
         return
     audit.record(
-        "client.listed",
+        "client.listed" if kind == "caseload" else "client.searched",
         user_id=actor.id,
         entity_type="client",
         details={"kind": kind, "client_ids": ids},
-    )
-    db.session.commit()
-
-
-def record_search(*, actor: User, by: str, results: int) -> None:
-    """Audit an exact search by phone or CCCD: that it happened and how many matched, never the value."""
-    audit.record(
-        "client.searched", user_id=actor.id, entity_type="client", details={"by": by, "results": results}
     )
     db.session.commit()
 

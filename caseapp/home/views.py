@@ -7,17 +7,18 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from caseapp.auth.views import safe_next
+from caseapp.clients.caseload import caseload_page
 from caseapp.core.access import ALL_ROLES, allow, public
-from caseapp.wards.queries import visible_wards
 
 bp = Blueprint("home", __name__, template_folder="templates")
 
 
 @bp.route("/")
-@allow(*ALL_ROLES)
+@allow(*ALL_ROLES, scoped=True)
 def index() -> str:
-    wards = visible_wards(current_user) if current_user.role in ("worker", "supervisor") else []
-    return render_template("home/index.html", wards=wards)
+    if current_user.role in ("worker", "supervisor"):
+        return caseload_page(current_user)  # casework starts the day at the caseload
+    return render_template("home/index.html", wards=[])
 
 
 @bp.route("/lang/<code>")

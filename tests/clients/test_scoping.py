@@ -49,7 +49,7 @@ def test_caseload_puts_my_clients_first_then_vietnamese_order() -> None:
     make_client(WARD_A, alias="Zung", worker=worker)
     make_client(WARD_A, alias="Closed", status="closed")
     page = caseload(worker)
-    assert [c.alias for c in page.clients] == ["Zung", "An", "Ánh", "Bình", "Dũng", "Đào"]
+    assert [r.alias for r in page.rows] == ["Zung", "An", "Ánh", "Bình", "Dũng", "Đào"]
     assert page.total == 6 and page.pages == 1
 
 
@@ -58,7 +58,7 @@ def test_caseload_pages_hold_50() -> None:
     for _ in range(51):
         make_client(WARD_A, alias="Hoa")
     first, second = caseload(worker, page=1), caseload(worker, page=2)
-    assert (len(first.clients), len(second.clients), first.pages) == (50, 1, 2)
+    assert (len(first.rows), len(second.rows), first.pages) == (50, 1, 2)
     assert caseload(worker, page=99).page == 2
 
 
