@@ -80,3 +80,18 @@ def test_the_trail_pages_back_through_older_events(app: Flask, login_as) -> None
     older = first.split('href="/audit/?before=')[1].split('"')[0]
     second = supervisor.get(f"/audit/?before={older}").get_data(as_text=True)
     assert "Sự kiện cũ hơn" not in second and second.count('<small class="muted">contact.created') == 5
+
+
+def test_opening_a_client_page_is_audited_and_shows_in_the_trail(app: Flask, login_as) -> None:  # type: ignore[no-untyped-def]
+    with app.app_context():
+        client = canary_client(WARD_A, "CANARYOPENED", code="HN-CCCC-44")
+        db.session.commit()
+        client_id = client.id
+    worker = login_as("worker", wards=[WARD_A], username="opener-a")
+    page = worker.get(f"/clients/{client_id}").get_data(as_text=True)
+    assert "CANARYOPENED" in page  # the page shows personal data...
+    with app.app_context():
+        event = AuditEvent.query.filter_by(action="client.viewed").one()  # ...so the view is audited
+        assert (event.user_id, event.entity_id, event.ward_code) == (worker.user_id, str(client_id), WARD_A)
+    trail = login_as("supervisor", wards=[WARD_A]).get("/audit/?client=HN-CCCC-44").get_data(as_text=True)
+    assert "opener-a" in trail and "Mở dữ liệu cá nhân của đối tượng" in trail

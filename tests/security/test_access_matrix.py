@@ -26,9 +26,10 @@ from urllib.parse import urlencode
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from caseapp.core.access import Role, all_policies
+from caseapp.core.audit import AuditEvent
 from caseapp.extensions import db
 from caseapp.wards.models import Ward
 from tests.conftest import Staff, empty_tables, log_in
@@ -38,6 +39,8 @@ from tests.security.matrix import TALLY, Ids, Route
 from tests.security.world import WardRecords, canary_client, populate_ward
 
 ROLES = (Role.WORKER, Role.SUPERVISOR, Role.ANALYST, Role.ADMIN)
+# audit actions that record a view of personal data: a page showing any must have written one
+VIEW_ACTIONS = frozenset({"viewed", "listed", "searched", "access_copy"})
 # the positive controls run first, before any request in another scope could change ward A's records
 CASES = [(scope, role) for scope in ("own", "other", "none") for role in ROLES]
 
@@ -190,6 +193,7 @@ class Case:
     forbidden: list[str]
     expect: int | None  # the status the request must get, None where any non-error status will do
     positive: bool = False  # a positive control: the user's own ids must be found (not 404)
+    shown_tag: str | None = None  # personal values that, if shown, must come with an audited view
 
 
 def expected_status(route: Route, role: Role, path_is_foreign: bool) -> int | None:
@@ -224,6 +228,7 @@ def cases_for(world: World, route: Route, role: Role, scope: str) -> Iterator[Ca
             forbidden,
             expected_status(route, role, not casework),
             positive=casework,
+            shown_tag=target.tag,
         )
         return
     if scope == "other":
@@ -297,15 +302,28 @@ def run_case(app: Flask, staff: Staff, case: Case) -> list[str]:
     watch = case.scope != "own" and case.route.method != "GET"
     with app.app_context():
         before = matrix.snapshot() if watch else None
+        last_seq = db.session.scalar(select(func.max(AuditEvent.seq))) or 0
     response = send(staff, case.route, case.path, case.fields)
     body = response.get_data(as_text=True)
     response.close()  # a file response keeps its file open until closed
     with app.app_context():
         after = matrix.snapshot() if watch else None
+        audited = db.session.scalars(
+            select(AuditEvent.action).where(AuditEvent.seq > last_seq, AuditEvent.user_id == staff.user_id)
+        ).all()
         db.session.remove()
     TALLY.count(case.role.value)
     TALLY.requests += 1
-    return check(case, response, body, before, after)
+    problems = check(case, response, body, before, after)
+    if (
+        case.shown_tag
+        and case.shown_tag in body
+        and not any(a.rsplit(".", 1)[-1] in VIEW_ACTIONS for a in audited)
+    ):
+        problems.append(
+            f"{case.role.value}/{case.scope} {case.route} {case.path}: shows personal data, no view audited"
+        )
+    return problems
 
 
 def staff_for(world: World, role: Role, scope: str) -> Staff:
