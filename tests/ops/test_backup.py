@@ -8,7 +8,6 @@ import json
 import subprocess
 import tarfile
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -28,6 +27,7 @@ from caseapp.ops.archive import MANIFEST_NAME, Manifest
 from caseapp.ops.backup import DatabaseNotEmpty, restore_backup
 from tests.conftest import using_postgres
 from tests.factories import WARD_A, make_client, make_contact, make_need, make_referral, make_user
+from tests.ops.serving import wait_for
 
 CANARY_NAME = "Nguyễn Thị Canary-7Q"
 CANARY_NOTE = "ghi chú canary-9Z"
@@ -209,10 +209,11 @@ def test_backup_taken_while_writes_go_on_is_a_consistent_snapshot(
     writer = threading.Thread(target=keep_writing)
     writer.start()
     try:
-        time.sleep(0.3)
+        assert wait_for(lambda: len(written) >= 5, 30)
         archive = tmp_path / "live.backup"
         code, output = run_cli(app, "backup", "create", "--out", str(archive))
-        time.sleep(0.2)
+        after_backup = len(written)
+        assert wait_for(lambda: len(written) > after_backup + 2, 30)  # writes went on past the snapshot
     finally:
         stop.set()
         writer.join(timeout=30)
