@@ -191,6 +191,8 @@ def edit_need(client_id: uuid.UUID, need_id: uuid.UUID) -> str | Response:
         abort(404)
     form = NeedForm(data=None if request.method == "POST" else _need_data(need))
     form.category.choices = [c for c in form.category.choices if c.value == need.category]
+    if request.method == "GET" and need.eligibility_basis:
+        services.record_client_view(client=client, actor=current_user, page="need")  # the basis is personal
     return _save_need(client, form)
 
 

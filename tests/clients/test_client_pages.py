@@ -238,8 +238,12 @@ def test_needs_are_recorded_and_updated_from_the_client_page(app: Flask, login_a
     assert "Trợ giúp pháp lý" in page and "đủ điều kiện (" in page
     need_url = re.search(r'href="(/clients/[^"]+/needs/[0-9a-f-]{36})"', page)
     assert need_url is not None
+    worker.post(need_url.group(1), {**need, "eligibility_basis": "Căn cứ Canary"})
     edit = worker.get(need_url.group(1)).get_data(as_text=True)
-    assert "Chăm sóc y tế" not in edit  # the category of a recorded need is fixed
+    assert "Chăm sóc y tế" not in edit and "Căn cứ Canary" in edit  # the category of a recorded need is fixed
+    with app.app_context():  # the decrypted basis on the form is a view of personal data
+        views = select(AuditEvent.details).where(AuditEvent.action == "client.viewed")
+        assert {"page": "need"} in db.session.scalars(views).all()
     assert worker.post(need_url.group(1), {**need, "eligible": "no"}).status_code == 302
     before = snapshot(app)
     for bad, message in [
