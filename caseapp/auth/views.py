@@ -128,4 +128,4 @@ def change_password() -> str | Response:
     return render_template("auth/change_password.html", form=form)
 
 
-from caseapp.auth import second_factor_views  # noqa: E402, F401 - adds the second-factor pages to bp
+from caseapp.auth import cli, second_factor_views  # noqa: E402, F401 - add pages and commands to bp

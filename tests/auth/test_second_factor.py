@@ -278,3 +278,16 @@ def test_production_and_development_require_it_for_supervisors_analysts_admins(
     for name in ("production", "development"):
         roles = set(config.load(name, tmp_path)["TOTP_REQUIRED_ROLES"])
         assert roles == {"supervisor", "analyst", "admin"}, name
+
+
+def test_the_command_line_resets_a_second_factor_for_a_locked_out_admin(app: Flask, clock: Clock) -> None:
+    client, _secret, _codes = enrolled_supervisor(app, clock, username="quang")
+    result = app.test_cli_runner().invoke(args=["auth", "reset-second-factor", "Quang"])
+    assert result.exit_code == 0 and "reset" in result.output
+    with app.app_context():
+        assert SecondFactor.query.count() == 0
+        assert AuditEvent.query.filter_by(action="second_factor.reset").count() == 1
+    log_in(client, "quang")
+    assert client.get("/").headers["Location"].endswith("/auth/second-factor/setup")
+    unknown = app.test_cli_runner().invoke(args=["auth", "reset-second-factor", "nobody"])
+    assert unknown.exit_code != 0 and "no account" in unknown.output
