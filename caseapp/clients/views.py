@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import uuid
+from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -257,7 +259,7 @@ def reassign(client_id: uuid.UUID) -> Response:
         flash(message(exc), "error")
     else:
         flash(_("Client reassigned."), "success")
-    return redirect(url_for("clients.detail", client_id=client.id))
+    return _back(client)
 
 
 @bp.route("/<uuid:client_id>/close", methods=["POST"])
@@ -279,7 +281,7 @@ def close(client_id: uuid.UUID) -> Response:
         flash(message(exc), "error")
     else:
         flash(_("Case closed."), "success")
-    return redirect(url_for("clients.detail", client_id=client.id))
+    return _back(client)
 
 
 def _back_with_errors(client: Client, form: FlaskForm) -> Response:
@@ -287,4 +289,12 @@ def _back_with_errors(client: Client, form: FlaskForm) -> Response:
     for field in form:
         for error in field.errors:
             flash(f"{field.label.text}: {error}" if field.label.text else str(error), "error")
+    return _back(client)
+
+
+def _back(client: Client) -> Response:
+    """Back to the local page the action came from (a supervisor's review list), else the client page."""
+    target = request.form.get("next", "")
+    if re.match(r"/(?![/\\])", target) and not urlsplit(target).netloc:
+        return redirect(target)
     return redirect(url_for("clients.detail", client_id=client.id))

@@ -295,3 +295,19 @@ def test_pages_switch_to_english(app: Flask, login_as) -> None:  # type: ignore[
     assert "Register a client" in worker.get("/").get_data(as_text=True)
     assert "1. Consent" in worker.get("/clients/new").get_data(as_text=True)
     assert "Needs and eligibility" in worker.get(f"/clients/{client_id}").get_data(as_text=True)
+
+
+def test_supervisor_actions_return_to_a_local_page_only(app: Flask, login_as) -> None:  # type: ignore[no-untyped-def]
+    worker = login_as("worker", wards=[WARD_A])
+    colleague = login_as("worker", wards=[WARD_A])
+    supervisor = login_as("supervisor", wards=[WARD_A])
+    client_id, _ = new_client(app, worker.user_id)
+    for next_url, expected in [
+        ("//evil.example/x", f"/clients/{client_id}"),
+        ("/\\evil.example/x", f"/clients/{client_id}"),
+        ("https://evil.example/", f"/clients/{client_id}"),
+        ("/indicators/review", "/indicators/review"),
+    ]:
+        body = {"worker": colleague.user_id, "version": 99, "next": next_url}  # a stale version: refused
+        response = supervisor.post(f"/clients/{client_id}/reassign", body)
+        assert response.headers["Location"].endswith(expected), next_url
