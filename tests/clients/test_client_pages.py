@@ -181,6 +181,9 @@ def test_restricted_and_erased_records(app: Flask, login_as) -> None:  # type: i
     assert worker.get(f"/clients/{client_id}").status_code == 404
     page = supervisor.get(f"/clients/{client_id}").get_data(as_text=True)
     assert 'data-testid="restricted-banner"' in page and "đã rút lại sự đồng ý ngày" in page
+    edit_page = supervisor.get(f"/clients/{client_id}/edit").get_data(as_text=True)
+    assert re.search(r'<input[^>]*name="phone"[^>]*readonly', edit_page)  # shown locked
+    assert not re.search(r'<input[^>]*name="birth_year"[^>]*readonly', edit_page)  # statistics stay editable
     refused = supervisor.post(
         f"/clients/{client_id}/edit",
         {"alias": "Hoa", "birth_year": "1998", "phone": "0987654321", "version": "2"},
