@@ -93,11 +93,21 @@ def register_cli(app: Flask) -> None:
     from caseapp.activities.cli import activities_cli
     from caseapp.core.cli import audit_cli, setup_command
     from caseapp.core.crypto.cli import keys_cli
+    from caseapp.demo.cli import demo_cli
     from caseapp.ops.cli import backup_cli
     from caseapp.privacy.cli import retention_cli
     from caseapp.users.cli import users_cli
     from caseapp.wards.cli import wards_cli
 
-    for group in (activities_cli, audit_cli, backup_cli, keys_cli, retention_cli, users_cli, wards_cli):
+    for group in (
+        activities_cli,
+        audit_cli,
+        backup_cli,
+        demo_cli,
+        keys_cli,
+        retention_cli,
+        users_cli,
+        wards_cli,
+    ):
         app.cli.add_command(group)
     app.cli.add_command(setup_command)

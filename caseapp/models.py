@@ -6,6 +6,7 @@ from caseapp.clients.models import Client, Consent, Need
 from caseapp.contacts.models import Contact
 from caseapp.core.audit import AuditEvent, AuditHead
 from caseapp.core.crypto.models import CryptoKeyCheck
+from caseapp.indicators.indexes import CONTACTS_WARD_DATE_CLIENT
 from caseapp.providers.models import Provider, provider_wards
 from caseapp.referrals.models import Referral, ReferralEvent
 from caseapp.targets.models import Target
@@ -13,6 +14,7 @@ from caseapp.users.models import User, user_wards
 from caseapp.wards.models import Ward
 
 __all__ = [
+    "CONTACTS_WARD_DATE_CLIENT",
     "Activity",
     "ActivityTarget",
     "AuditEvent",

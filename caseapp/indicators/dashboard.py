@@ -1,8 +1,9 @@
 """The figures a dashboard shows, assembled from a fixed handful of aggregate queries.
 
-Whatever the size of the data, a dashboard runs the same queries: contacts by ward, the indicator by ward,
-the indicator by category and the monthly series (two). Totals and the cohort split are sums of the ward rows
-(ward figures add up to the city's by definition), so they cannot disagree with the table.
+Whatever the size of the data, a dashboard runs the same four queries: contacts by ward, contacts by month,
+the indicator by ward at every month's end (which gives the monthly line too) and the indicator by category.
+Totals and the cohort split are sums of the ward rows (ward figures add up to the city's by definition), so
+they cannot disagree with the table.
 """
 
 from __future__ import annotations
@@ -19,8 +20,7 @@ from caseapp.indicators.queries import (
     Period,
     contact_counts,
     indicator_by_category,
-    indicator_by_ward,
-    monthly_series,
+    indicator_by_ward_with_series,
 )
 from caseapp.targets.queries import TargetValues
 from caseapp.wards.models import COHORTS, Ward
@@ -109,12 +109,13 @@ def _sum(key: int | None, rows: Sequence[WardFigures]) -> GroupFigures:
     )
 
 
-def ward_figures(period: Period, wards: Sequence[Ward]) -> list[WardFigures]:
-    """The ward table (two queries), in the order of `wards`."""
+def ward_figures(period: Period, wards: Sequence[Ward]) -> tuple[list[WardFigures], list[MonthPoint]]:
+    """The ward table in the order of `wards`, and the monthly series over them (three queries)."""
     codes = [w.code for w in wards]
     contacts = {row.key: row for row in contact_counts(period, codes)}
-    indicator = {row.key: row for row in indicator_by_ward(period, codes)}
-    return [
+    indicator_rows, series = indicator_by_ward_with_series(period, codes)
+    indicator = {row.key: row for row in indicator_rows}
+    rows = [
         WardFigures(
             w.code,
             w.name,
@@ -127,6 +128,7 @@ def ward_figures(period: Period, wards: Sequence[Ward]) -> list[WardFigures]:
         )
         for w in wards
     ]
+    return rows, series
 
 
 def build_dashboard(
@@ -136,13 +138,12 @@ def build_dashboard(
 
     `hide_idle_outside` drops wards outside the programme that have no figures (the city's long tail).
     """
-    rows = ward_figures(period, wards)
+    rows, series = ward_figures(period, wards)
     cohorts = [_sum(year, [r for r in rows if r.cohort == year]) for year in COHORTS]
     outside = [r for r in rows if r.cohort is None]
     if any(not r.empty for r in outside):
         cohorts.append(_sum(None, outside))
     total = _sum(None, rows)
-    series = monthly_series(period, [w.code for w in wards])
     year_contacts = series[-1].cumulative_contacts if series else 0
     return Dashboard(
         period=period,

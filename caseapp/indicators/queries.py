@@ -37,18 +37,19 @@ Choices made where DESIGN.md §4 leaves room (documented here because the export
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, SQLColumnExpression, Subquery, and_, case, extract, func, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import SQLColumnExpression, case, extract, func, select
 
-from caseapp.clients.models import Client, Need, ServiceCategory
+from caseapp.clients.models import Need, ServiceCategory
 from caseapp.contacts.models import Contact
 from caseapp.extensions import db
+from caseapp.indicators.milestones import RECEIVED, codes, milestones, prepare_reporting_query
 from caseapp.indicators.periods import InvalidPeriod, Period, month_end
-from caseapp.referrals.models import Referral, ReferralStatus
+from caseapp.referrals.models import Referral
 from caseapp.wards.models import COHORTS, Ward
 
 __all__ = [
@@ -64,13 +65,13 @@ __all__ = [
     "indicator_by_category",
     "indicator_by_cohort",
     "indicator_by_ward",
+    "indicator_by_ward_with_series",
     "indicator_total",
     "month_end",
     "monthly_series",
 ]
 
 CATEGORIES: tuple[str, ...] = tuple(c.value for c in ServiceCategory)
-RECEIVED = ReferralStatus.RECEIVED.value
 
 
 @dataclass(frozen=True)
@@ -111,91 +112,33 @@ class MonthPoint:
         return 100.0 * self.numerator / self.denominator if self.denominator else None
 
 
-def _later(first: SQLColumnExpression[Any], second: SQLColumnExpression[Any]) -> ColumnElement[Any]:
-    """The later of two dates; NULL if the second is NULL (GREATEST treats NULL differently per database)."""
-    return case((first >= second, first), else_=second)
-
-
-def _codes(ward_codes: Iterable[int]) -> list[int]:
-    return sorted({int(code) for code in ward_codes})
-
-
-def _milestones(period: Period, ward_codes: Collection[int]) -> Subquery:
-    """Per qualifying client: the day they entered the denominator and the day they entered the numerator.
-
-    A client is in the denominator on day d when both an eligible decision and a contact of the year are on
-    or before d, so the entry day is the later of the first of each; in the numerator when, besides, one
-    eligible category has a received referral, i.e. the earliest "later of decision and receipt" over the
-    categories. Correlated subqueries keep each lookup an index probe per client of the requested wards.
-    """
-    end = period.end
-    first_contact = (
-        select(func.min(Contact.contact_date))
-        .where(Contact.client_id == Client.id, Contact.contact_date.between(period.year_start, end))
-        .scalar_subquery()
-    )
-    first_eligible = (
-        select(func.min(Need.eligibility_decided_on))
-        .where(Need.client_id == Client.id, Need.eligible.is_(True), Need.eligibility_decided_on <= end)
-        .scalar_subquery()
-    )
-    need, referral = aliased(Need), aliased(Referral)
-    first_served = (
-        select(func.min(_later(need.eligibility_decided_on, referral.received_on)))
-        .select_from(need)
-        .join(referral, and_(referral.client_id == need.client_id, referral.category == need.category))
-        .where(
-            need.client_id == Client.id,
-            need.eligible.is_(True),
-            need.eligibility_decided_on <= end,
-            referral.status == RECEIVED,
-            referral.received_on <= end,
-        )
-        .scalar_subquery()
-    )
-    per_client = (
-        select(
-            Client.id.label("client_id"),
-            Client.ward_code.label("ward_code"),
-            first_contact.label("contacted_on"),
-            first_eligible.label("eligible_on"),
-            first_served.label("served_pair_on"),
-        )
-        .where(Client.ward_code.in_(_codes(ward_codes)))
-        .cte("per_client")
-        # computed once: SQLite would otherwise repeat the correlated lookups for every reference below
-        .prefix_with("MATERIALIZED", dialect="sqlite")
-        .prefix_with("MATERIALIZED", dialect="postgresql")
-    )
-    entered = _later(per_client.c.contacted_on, per_client.c.eligible_on)
-    return (
-        select(
-            per_client.c.client_id,
-            per_client.c.ward_code,
-            entered.label("entered_on"),
-            _later(entered, per_client.c.served_pair_on).label("served_on"),
-        )
-        .where(per_client.c.contacted_on.is_not(None), per_client.c.eligible_on.is_not(None))
-        .subquery("milestones")
-    )
+def _counts_at(
+    key: SQLColumnExpression[Any] | None, period: Period, ward_codes: Collection[int], cutoffs: list[dt.date]
+) -> dict[Any, list[tuple[int, int]]]:
+    """(numerator, denominator) at each cutoff date, per key (a Ward column) or overall: one query."""
+    prepare_reporting_query()
+    ms = milestones(period, ward_codes)
+    columns = []
+    for i, cutoff in enumerate(cutoffs):
+        columns.append(func.count(case((ms.c.served_on <= cutoff, 1))).label(f"num{i}"))
+        columns.append(func.count(case((ms.c.entered_on <= cutoff, 1))).label(f"den{i}"))
+    stmt = select(*columns).select_from(ms)
+    if key is not None:
+        stmt = select(key.label("key"), *columns).select_from(ms).join(Ward, Ward.code == ms.c.ward_code)
+        stmt = stmt.group_by(key)
+    return {
+        (row["key"] if key is not None else None): [
+            (int(row[f"num{i}"]), int(row[f"den{i}"])) for i in range(len(cutoffs))
+        ]
+        for row in db.session.execute(stmt).mappings()
+    }
 
 
 def _indicator_rows(
     key: SQLColumnExpression[Any] | None, period: Period, ward_codes: Collection[int]
 ) -> dict[Any, IndicatorRow]:
-    ms = _milestones(period, ward_codes)
-    columns = [func.count().label("denominator"), func.count(ms.c.served_on).label("numerator")]
-    stmt = select(*columns).select_from(ms)
-    if key is not None:
-        stmt = select(key.label("key"), *columns).select_from(ms).join(Ward, Ward.code == ms.c.ward_code)
-        stmt = stmt.group_by(key)
-    rows = db.session.execute(stmt).mappings().all()
-    return {
-        (row["key"] if key is not None else None): IndicatorRow(
-            row["key"] if key is not None else None, int(row["numerator"]), int(row["denominator"])
-        )
-        for row in rows
-    }
+    found = _counts_at(key, period, ward_codes, [period.end])
+    return {k: IndicatorRow(k, *values[0]) for k, values in found.items()}
 
 
 def indicator_total(period: Period, ward_codes: Collection[int]) -> IndicatorRow:
@@ -206,7 +149,7 @@ def indicator_total(period: Period, ward_codes: Collection[int]) -> IndicatorRow
 def indicator_by_ward(period: Period, ward_codes: Collection[int]) -> list[IndicatorRow]:
     """One row per requested ward code (zeros included), in code order; they add up to indicator_total."""
     found = _indicator_rows(Ward.code, period, ward_codes)
-    return [found.get(code, IndicatorRow(code, 0, 0)) for code in _codes(ward_codes)]
+    return [found.get(code, IndicatorRow(code, 0, 0)) for code in codes(ward_codes)]
 
 
 def indicator_by_cohort(period: Period, ward_codes: Collection[int]) -> list[IndicatorRow]:
@@ -218,7 +161,8 @@ def indicator_by_cohort(period: Period, ward_codes: Collection[int]) -> list[Ind
 
 def indicator_by_category(period: Period, ward_codes: Collection[int]) -> list[IndicatorRow]:
     """Per service category X: denominator clients with an eligible need in X, and those who received X."""
-    ms = _milestones(period, ward_codes)
+    prepare_reporting_query()
+    ms = milestones(period, ward_codes)
     received_same_category = (
         select(Referral.id)
         .where(
@@ -248,7 +192,7 @@ def _contacts_stmt(period: Period, ward_codes: Collection[int]):  # type: ignore
     return select(
         func.count().label("contacts"),
         func.count(case((Contact.client_id.is_(None), 1))).label("anonymous"),
-    ).where(Contact.ward_code.in_(_codes(ward_codes)), Contact.contact_date.between(period.start, period.end))
+    ).where(Contact.ward_code.in_(codes(ward_codes)), Contact.contact_date.between(period.start, period.end))
 
 
 def contact_total(period: Period, ward_codes: Collection[int]) -> ContactRow:
@@ -264,7 +208,7 @@ def contact_counts(period: Period, ward_codes: Collection[int]) -> list[ContactR
         row.ward_code: ContactRow(row.ward_code, row.contacts, row.anonymous)
         for row in db.session.execute(stmt)
     }
-    return [found.get(code, ContactRow(code, 0, 0)) for code in _codes(ward_codes)]
+    return [found.get(code, ContactRow(code, 0, 0)) for code in codes(ward_codes)]
 
 
 def contact_counts_by_cohort(period: Period, ward_codes: Collection[int]) -> list[ContactRow]:
@@ -282,6 +226,26 @@ def contact_counts_by_cohort(period: Period, ward_codes: Collection[int]) -> lis
     return rows + ([found[None]] if None in found else [])
 
 
+def _contacts_by_month(period: Period, ward_codes: Collection[int]) -> dict[int, int]:
+    month = extract("month", Contact.contact_date)
+    stmt = (
+        select(month.label("month"), func.count().label("n"))
+        .where(
+            Contact.ward_code.in_(codes(ward_codes)), Contact.contact_date.between(period.start, period.end)
+        )
+        .group_by(month)
+    )
+    return {int(m): int(n) for m, n in db.session.execute(stmt)}
+
+
+def _series(to_date: Period, contacts: dict[int, int], counts: list[tuple[int, int]]) -> list[MonthPoint]:
+    points, running = [], 0
+    for month, (numerator, denominator) in zip(to_date.months_to_date(), counts, strict=True):
+        running += contacts.get(month, 0)
+        points.append(MonthPoint(month, contacts.get(month, 0), running, numerator, denominator))
+    return points
+
+
 def monthly_series(period: Period, ward_codes: Collection[int]) -> list[MonthPoint]:
     """January to the period's last month: contacts per month, and the cumulative contacts and indicator.
 
@@ -289,33 +253,22 @@ def monthly_series(period: Period, ward_codes: Collection[int]) -> list[MonthPoi
     milestones counting, for each month's end, who had entered the denominator and the numerator.
     """
     to_date = Period.ytd(period.end)
-    months = to_date.months_to_date()
-    contacts_stmt = (
-        select(extract("month", Contact.contact_date).label("month"), func.count().label("n"))
-        .where(
-            Contact.ward_code.in_(_codes(ward_codes)),
-            Contact.contact_date.between(to_date.start, to_date.end),
-        )
-        .group_by(extract("month", Contact.contact_date))
-    )
-    per_month = {int(m): int(n) for m, n in db.session.execute(contacts_stmt)}
-    ms = _milestones(to_date, ward_codes)
-    columns = []
-    for month in months:
-        cutoff = to_date.cutoff(month)
-        columns.append(func.count(case((ms.c.entered_on <= cutoff, 1))).label(f"den{month}"))
-        columns.append(func.count(case((ms.c.served_on <= cutoff, 1))).label(f"num{month}"))
-    totals = db.session.execute(select(*columns).select_from(ms)).mappings().one()
-    points, running = [], 0
-    for month in months:
-        running += per_month.get(month, 0)
-        points.append(
-            MonthPoint(
-                month,
-                per_month.get(month, 0),
-                running,
-                int(totals[f"num{month}"]),
-                int(totals[f"den{month}"]),
-            )
-        )
-    return points
+    cutoffs = [to_date.cutoff(month) for month in to_date.months_to_date()]
+    counts = _counts_at(None, to_date, ward_codes, cutoffs).get(None) or [(0, 0)] * len(cutoffs)
+    return _series(to_date, _contacts_by_month(to_date, ward_codes), counts)
+
+
+def indicator_by_ward_with_series(
+    period: Period, ward_codes: Collection[int]
+) -> tuple[list[IndicatorRow], list[MonthPoint]]:
+    """indicator_by_ward and monthly_series together, in two queries instead of four (for dashboards)."""
+    to_date = Period.ytd(period.end)
+    cutoffs = [to_date.cutoff(month) for month in to_date.months_to_date()]
+    found = _counts_at(Ward.code, to_date, ward_codes, cutoffs)
+    empty = [(0, 0)] * len(cutoffs)
+    rows = [IndicatorRow(code, *found.get(code, empty)[-1]) for code in codes(ward_codes)]
+    totals = [
+        (sum(found[code][i][0] for code in found), sum(found[code][i][1] for code in found))
+        for i in range(len(cutoffs))
+    ]
+    return rows, _series(to_date, _contacts_by_month(to_date, ward_codes), totals)

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from flask import Flask
 
+from caseapp.clients.models import Client
 from caseapp.extensions import db
 from caseapp.indicators.caseload import WorkerLoad, caseload_by_worker, overdue_follow_ups, stuck_referrals
 from caseapp.users.models import User
@@ -103,13 +104,18 @@ def test_the_dashboard_shows_the_review_with_links_into_the_cases(
     assert "Rà soát hồ sơ" in page
     assert caseload["k1"] in page and caseload["k4"] in page and caseload["k5"] in page
     assert caseload["k6"] not in page  # ward C is not theirs
-    if "clients.detail" in app.view_functions:
-        with app.test_request_context():
-            from flask import url_for
+    with app.app_context():
+        k1 = Client.query.filter_by(code=caseload["k1"]).one()
+    # the code opens the case; reassigning and closing are the forms on the case's page
+    assert f'href="/clients/{k1.id}"' in page
+    assert f'href="/clients/{k1.id}#supervision"' in page
 
-            from caseapp.clients.models import Client
 
-            with app.app_context():
-                k1 = Client.query.filter_by(code=caseload["k1"]).one()
-                link = url_for("clients.detail", client_id=k1.id)
-        assert f'href="{link}"' in page
+def test_the_links_lead_into_the_case_and_its_supervisor_forms(app: Flask, caseload, login_as) -> None:  # type: ignore[no-untyped-def]
+    supervisor = login_as("supervisor", wards=[WARD_A, WARD_B])
+    with app.app_context():
+        k1 = Client.query.filter_by(code=caseload["k1"]).one()
+        k6 = Client.query.filter_by(code=caseload["k6"]).one()
+    page = supervisor.get(f"/clients/{k1.id}").get_data(as_text=True)
+    assert caseload["k1"] in page and 'id="supervision"' in page
+    assert supervisor.get(f"/clients/{k6.id}").status_code == 404  # another supervisor's ward

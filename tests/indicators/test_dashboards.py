@@ -57,6 +57,16 @@ def test_analyst_sees_every_ward_and_no_client(login_as, scenario) -> None:  # t
     assert "/clients/" not in page and "client_id" not in page
 
 
+def test_an_analyst_asking_for_a_client_gets_404(app: Flask, login_as, scenario) -> None:  # type: ignore[no-untyped-def]
+    from caseapp.clients.models import Client
+
+    with app.app_context():
+        client_id = Client.query.filter_by(code=scenario["c1"]).one().id
+    analyst = login_as("analyst")
+    assert analyst.get(f"/clients/{client_id}").status_code == 404
+    assert login_as("supervisor", wards=[WARD_A]).get(f"/clients/{client_id}").status_code == 200
+
+
 def test_roles(login_as) -> None:  # type: ignore[no-untyped-def]
     for role, dashboard, city in (
         ("supervisor", 200, 403),
@@ -80,7 +90,7 @@ def test_ward_table_sorts_by_any_whitelisted_column(login_as) -> None:  # type: 
 
     def order(query: str) -> list[str]:
         page = analyst.get(f"/indicators/city?{MARCH}&{query}").get_data(as_text=True)
-        body = page.split('class="data sortable"')[1].split("<tbody>")[1].split("</tbody>")[0]
+        body = page.split('id="ward-table"')[1].split("<tbody>")[1].split("</tbody>")[0]
         return re.findall(r"<tr><td>([^<]+)</td>", body)
 
     a, b, c = "Phường Ba Đình", "Phường Ngọc Hà", "Phường Giảng Võ"

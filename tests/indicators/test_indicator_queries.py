@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from caseapp.indicators import milestones
 from caseapp.indicators.queries import (
     ContactRow,
     IndicatorRow,
@@ -18,6 +19,7 @@ from caseapp.indicators.queries import (
     indicator_by_category,
     indicator_by_cohort,
     indicator_by_ward,
+    indicator_by_ward_with_series,
     indicator_total,
     monthly_series,
 )
@@ -25,6 +27,16 @@ from tests.factories import WARD_A, WARD_B, make_client, make_contact, make_need
 from tests.indicators.scenario import WARD_C, build, d
 
 pytestmark = pytest.mark.usefixtures("app_ctx")
+
+
+@pytest.fixture(autouse=True, params=["client", "join"])
+def strategy(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every figure is checked with both ways of computing the milestones, on whichever database runs."""
+    monkeypatch.setattr(
+        milestones, "MILESTONE_STRATEGY", {"sqlite": request.param, "postgresql": request.param}
+    )
+    return str(request.param)
+
 
 WARDS = [WARD_A, WARD_B, WARD_C]
 MARCH = Period.month(2026, 3)
@@ -180,3 +192,11 @@ def test_wards_outside_the_set_are_not_counted() -> None:
     assert indicator_total(MARCH, [WARD_C]) == IndicatorRow(None, 1, 2)
     assert indicator_total(MARCH, []) == IndicatorRow(None, 0, 0)
     assert contact_counts(MARCH, []) == []
+
+
+@pytest.mark.usefixtures("scenario")
+def test_the_dashboards_combined_query_agrees_with_the_separate_ones() -> None:
+    for period in (MARCH, Period.ytd(d(14, 3)), Period.full_year(2026), Period.quarter(2026, 2)):
+        rows, series = indicator_by_ward_with_series(period, [*WARDS, 70])
+        assert rows == indicator_by_ward(period, [*WARDS, 70])
+        assert series == monthly_series(period, [*WARDS, 70])
