@@ -19,6 +19,10 @@ class ClientClosed(ClientRefused):
     """A closed case takes no new contacts or referrals (reopen it first)."""
 
 
+class ClientRestricted(ClientRefused):
+    """Processing is restricted (a data-subject request) or the record was erased: nothing new is linked."""
+
+
 class ConsentNotInForce(ClientRefused):
     """Without consent in force nothing new is linked to the person (a contact is logged anonymously)."""
 
@@ -29,9 +33,11 @@ def consent_in_force(client: Client) -> bool:
 
 
 def check_client_can_be_served(client: Client, actor: User) -> None:
-    """In the actor's wards (casework roles only), an open case, with consent in force."""
+    """In the actor's wards (casework roles only), not restricted, an open case, with consent in force."""
     if Role(actor.role) not in CASEWORK_ROLES or client.ward_code not in ward_codes_of(actor):
         raise ClientOutOfScope(str(client.id))
+    if client.restricted or client.erased_at is not None:
+        raise ClientRestricted(str(client.id))
     if client.status == ClientStatus.CLOSED.value:
         raise ClientClosed(str(client.id))
     if not consent_in_force(client):

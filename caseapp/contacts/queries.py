@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 import uuid
 from typing import Any
 
@@ -17,7 +16,6 @@ from caseapp.contacts.models import Contact
 from caseapp.core.access import Role, casework_ward_filter, user_role
 from caseapp.extensions import db
 
-CODE_CHARS = re.compile(r"[A-Z0-9-]{1,16}")
 # follow-ups due within this many days show on the caseload next to the overdue ones
 FOLLOW_UP_HORIZON_DAYS = 7
 
@@ -27,34 +25,12 @@ def contacts_visible_to(user: Any) -> Select[tuple[Contact]]:
     return select(Contact).where(casework_ward_filter(Contact.ward_code, user))
 
 
-def clients_in_scope(user: Any) -> Select[tuple[Client]]:
-    """Clients `user` may link a contact or referral to (their wards, not restricted)."""
-    return select(Client).where(casework_ward_filter(Client.ward_code, user), Client.restricted.is_(False))
-
-
 def get_contact_or_404(user: Any, contact_id: uuid.UUID) -> Contact:
     """A contact `user` may see; anything else is 404, so its existence is not revealed."""
     contact = db.session.scalars(contacts_visible_to(user).where(Contact.id == contact_id)).one_or_none()
     if contact is None:
         abort(404)
     return contact
-
-
-def get_client_or_404(user: Any, client_id: uuid.UUID) -> Client:
-    """A client in `user`'s scope, or 404."""
-    client = db.session.scalars(clients_in_scope(user).where(Client.id == client_id)).one_or_none()
-    if client is None:
-        abort(404)
-    return client
-
-
-def find_client_by_code(user: Any, code: str) -> Client | None:
-    """The client with this code in `user`'s scope; None both when absent and when out of scope."""
-    wanted = code.strip().upper()
-    # a code is letters, digits and dashes; anything else (a NUL byte included) cannot match one
-    if not CODE_CHARS.fullmatch(wanted):
-        return None
-    return db.session.scalars(clients_in_scope(user).where(Client.code == wanted)).one_or_none()
 
 
 def recent_contacts(user: Any, *, limit: int = 50) -> list[Contact]:

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from caseapp.auth.views import safe_next
 from caseapp.clients.models import Client
+from caseapp.clients.queries import find_client_by_code, get_client_or_404
 from caseapp.contacts import client_rules, queries, services
 from caseapp.contacts.dates import hanoi_today
 from caseapp.contacts.forms import ConfirmForm, ContactForm
@@ -39,6 +40,7 @@ REFUSALS: dict[type[Exception], tuple[str | None, object]] = {
     services.NotesTooLong: ("notes", _l("The notes are too long.")),
     client_rules.ClientOutOfScope: (None, _l("This client is not in your wards.")),
     client_rules.ClientClosed: (None, _l("This case is closed: it takes no new contacts. Reopen it first.")),
+    client_rules.ClientRestricted: (None, _l("This record is restricted: nothing new can be linked to it.")),
     client_rules.ConsentNotInForce: (
         None,
         _l("This client has no consent in force: log the contact anonymously instead."),
@@ -138,7 +140,7 @@ def new_anonymous() -> str | Response:
 def new() -> str | Response:
     form = _form(client=None, picker=True, anonymous=False)
     if form.validate_on_submit():
-        client = queries.find_client_by_code(current_user, form.client_code.data or "")
+        client = find_client_by_code(current_user, form.client_code.data or "")
         if client is None:
             form.client_code.errors.append(_("No client with this code in your wards."))
         elif _save(form, client):
@@ -150,7 +152,7 @@ def new() -> str | Response:
 @bp.route("/clients/<uuid:client_id>/contacts/new", methods=["GET", "POST"])
 @allow(*CASEWORK, scoped=True)
 def new_for_client(client_id: uuid.UUID) -> str | Response:
-    client = queries.get_client_or_404(current_user, client_id)
+    client = get_client_or_404(current_user, client_id)
     form = _form(client=client, picker=False, anonymous=False)
     if form.validate_on_submit() and _save(form, client):
         flash(_("Contact saved."), "success")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from caseapp.providers.models import Provider
-from caseapp.providers.services import ProviderData, create_provider
+from caseapp.providers.services import ProviderData, add_provider
 
 # (name, categories, serves the whole city?)
 EXAMPLES: tuple[tuple[str, tuple[str, ...], bool], ...] = (
@@ -20,7 +20,7 @@ EXAMPLES: tuple[tuple[str, tuple[str, ...], bool], ...] = (
 
 
 def seed_examples(*, ward_codes: Sequence[int]) -> list[Provider]:
-    """Add the fictional providers (marked demo); local ones share out `ward_codes` between them."""
+    """Add the fictional providers (marked demo) to the current transaction; local ones share out the wards."""
     local = [e for e in EXAMPLES if not e[2]]
     providers = []
     for index, (name, categories, citywide) in enumerate(EXAMPLES):
@@ -32,5 +32,5 @@ def seed_examples(*, ward_codes: Sequence[int]) -> list[Provider]:
             phone=f"024 0000 00{index + 1:02d}",
             ward_codes=share,
         )
-        providers.append(create_provider(actor=None, data=data, demo=True))
+        providers.append(add_provider(actor=None, data=data, demo=True))
     return providers

@@ -117,8 +117,8 @@ def _check_manager(actor: User | None) -> None:
         raise NotAllowedToManage(actor.role)
 
 
-def create_provider(*, actor: User | None, data: ProviderData, demo: bool = False) -> Provider:
-    """Add a provider to the directory."""
+def add_provider(*, actor: User | None, data: ProviderData, demo: bool = False) -> Provider:
+    """Add a provider and its audit event to the current transaction (the caller commits)."""
     _check_manager(actor)
     clean = _clean(data)
     provider = Provider(
@@ -139,6 +139,12 @@ def create_provider(*, actor: User | None, data: ProviderData, demo: bool = Fals
         entity_id=provider.id,
         fields=["name", "categories", "address", "phone", "wards", "active"],
     )
+    return provider
+
+
+def create_provider(*, actor: User | None, data: ProviderData, demo: bool = False) -> Provider:
+    """Add a provider to the directory."""
+    provider = add_provider(actor=actor, data=data, demo=demo)
     db.session.commit()
     return provider
 

@@ -11,9 +11,9 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from caseapp.clients.models import Client
+from caseapp.clients.queries import get_client_or_404
 from caseapp.contacts import client_rules
 from caseapp.contacts.dates import hanoi_today
-from caseapp.contacts.queries import get_client_or_404
 from caseapp.core.access import Role, allow
 from caseapp.core.nav import add_nav_entry
 from caseapp.providers.labels import category_label
@@ -37,6 +37,7 @@ REFUSALS: dict[type[Exception], tuple[str | None, object]] = {
     services.NotesTooLong: ("notes", _l("The notes are too long.")),
     client_rules.ClientOutOfScope: (None, _l("This client is not in your wards.")),
     client_rules.ClientClosed: (None, _l("This case is closed: it takes no new referrals. Reopen it first.")),
+    client_rules.ClientRestricted: (None, _l("This record is restricted: nothing new can be linked to it.")),
     client_rules.ConsentNotInForce: (
         None,
         _l("This client has no consent in force: a referral cannot be made."),

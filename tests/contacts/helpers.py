@@ -7,8 +7,9 @@ from collections.abc import Iterable
 
 from flask import Flask
 from flask_babel import force_locale, gettext
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
+from caseapp.clients.codes import new_code
 from caseapp.clients.models import Client, Consent
 from caseapp.contacts.dates import hanoi_today
 from caseapp.contacts.models import Contact
@@ -40,6 +41,10 @@ def consented_client(
     client = make_client(
         ward, worker=worker, registered_on=TODAY - dt.timedelta(days=60), status=status, **fields
     )
+    # a code of the real format, so the client-code picker can find it (set through Core: no re-encryption)
+    table = Client.__table__
+    db.session.execute(update(table).where(table.c.id == client.id).values(code=new_code()))
+    db.session.commit()
     if consent:
         db.session.add(
             Consent(

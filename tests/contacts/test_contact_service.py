@@ -151,3 +151,10 @@ def test_notes_are_encrypted_at_rest() -> None:
         select(Contact.__table__.c.notes).where(Contact.__table__.c.id == contact.id)
     ).scalar_one()
     assert canary.encode() not in bytes(raw)
+
+
+def test_a_restricted_or_erased_record_takes_nothing_new() -> None:
+    supervisor = make_user("supervisor")  # supervisors still see restricted records
+    for fields in ({"restricted": True}, {"erased_at": dt.datetime(2026, 1, 1)}):
+        with pytest.raises(client_rules.ClientRestricted):
+            log(supervisor, client=consented_client(**fields))

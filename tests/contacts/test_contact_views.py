@@ -218,7 +218,7 @@ def test_partials_render_for_the_client_and_caseload_pages(app: Flask, make_app)
     def client_section(client_id: object) -> str:
         from flask_login import current_user
 
-        from caseapp.contacts.queries import get_client_or_404
+        from caseapp.clients.queries import get_client_or_404
 
         client = get_client_or_404(current_user, client_id)  # type: ignore[arg-type]
         return render_template_string(

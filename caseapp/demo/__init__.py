@@ -1,0 +1,1 @@
+"""Synthetic demo data: a living programme year for newcomers, screenshots and benchmarks."""
