@@ -42,7 +42,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import SQLColumnExpression, case, extract, func, select
+from sqlalchemy import Select, SQLColumnExpression, case, extract, func, select
 
 from caseapp.clients.models import Need, ServiceCategory
 from caseapp.contacts.models import Contact
@@ -188,7 +188,7 @@ def indicator_by_category(period: Period, ward_codes: Collection[int]) -> list[I
     return [found.get(cat, IndicatorRow(cat, 0, 0)) for cat in CATEGORIES]
 
 
-def _contacts_stmt(period: Period, ward_codes: Collection[int]):  # type: ignore[no-untyped-def]
+def _contacts_stmt(period: Period, ward_codes: Collection[int]) -> Select[Any]:
     return select(
         func.count().label("contacts"),
         func.count(case((Contact.client_id.is_(None), 1))).label("anonymous"),
