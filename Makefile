@@ -45,6 +45,11 @@ security: install
 	$(BIN)/bandit --quiet --recursive caseapp
 	$(BIN)/python scripts/pip_audit_check.py
 
+# figures at city scale as ratios to baselines measured in the same run, on SQLite and PostgreSQL (a throwaway
+# cluster when run as root with Debian's postgresql); writes docs/benchmarks.md. BENCH_FULL=1: 100k / 1M.
+bench: install translations
+	$(BIN)/python benchmarks/suite.py $(if $(BENCH_FULL),--full) $(BENCH_ARGS)
+
 test: lint typecheck security pytest
 
 clean:
