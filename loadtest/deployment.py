@@ -165,12 +165,13 @@ def _seed_staff(username: str, role: str, wards: list[int], client_codes: list[s
 
 
 def _seed_clients(ward: int) -> list[str]:
+    from caseapp.clients.codes import new_code
     from caseapp.clients.models import Client, Consent
     from caseapp.extensions import db
 
     codes = []
     for _ in range(CLIENTS_PER_WARD):
-        code = f"LT-{secrets.token_hex(4).upper()}"
+        code = new_code()  # the clients feature's own format: a worker types it into the contact form
         client = Client(code=code, ward_code=ward, birth_year=1995, registered_on=dt.date(2026, 1, 2))
         client.alias = f"Khách {code}"
         client.consents.append(

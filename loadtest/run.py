@@ -83,8 +83,13 @@ class Report:
         return self.statuses.get("no response", 0)
 
     @property
+    def refused(self) -> int:
+        """Forms or logins the app turned down: the scenario no longer fits the app (fix the scenario)."""
+        return sum(n for error, n in self.errors.items() if "refused" in error)
+
+    @property
     def ok(self) -> bool:
-        return not self.server_errors and not self.unanswered and self.writes.ok
+        return not self.server_errors and not self.unanswered and not self.refused and self.writes.ok
 
     def as_dict(self) -> dict[str, object]:
         return {**asdict(self), "throughput": round(self.throughput, 1), "ok": self.ok}

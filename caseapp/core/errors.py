@@ -101,6 +101,21 @@ def handle_unexpected(exc: Exception) -> tuple[str, int]:
     return _page(500, title, message)
 
 
+def remove_session_quietly(_exc: BaseException | None = None) -> None:
+    """End the request's session; a connection the server closed under us must not turn a page into a 500."""
+    # registered after Flask-SQLAlchemy's own teardown, so it runs first: the response (the page, or the
+    # 503 page) has been made already, and a rollback that fails on a dead connection only discards it
+    try:
+        db.session.remove()
+    except Exception as exc:
+        log.warning("database session not closed cleanly: %s%s", type(exc).__name__, _driver_code(exc))
+        try:
+            db.session.registry().invalidate()  # close the connection itself, releasing any lock it holds
+        except Exception:
+            log.warning("database connection could not be invalidated")
+        db.session.registry.clear()
+
+
 def _safe_rollback() -> None:
     try:
         db.session.rollback()
@@ -114,5 +129,6 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(OperationalError, handle_database_down)
     app.register_error_handler(DBAPIError, handle_database_down)
     app.register_error_handler(InternalServerError, handle_http)
+    app.teardown_appcontext(remove_session_quietly)
     if not app.testing or not app.config.get("PROPAGATE_EXCEPTIONS"):
         app.register_error_handler(Exception, handle_unexpected)

@@ -8,6 +8,7 @@ from flask import current_app
 from sqlalchemy import text
 
 from caseapp.core.crypto.state import EXTENSION_KEY, CryptoState
+from caseapp.core.errors import remove_session_quietly
 from caseapp.extensions import db
 
 log = logging.getLogger(__name__)
@@ -22,7 +23,7 @@ def database_reachable() -> bool:
         log.error("health check: database unavailable (%s)", type(exc).__name__)
         return False
     finally:
-        db.session.remove()
+        remove_session_quietly()  # a dead pooled connection is discarded, not raised
 
 
 def keyring_loaded() -> bool:

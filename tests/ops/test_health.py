@@ -86,3 +86,25 @@ def test_error_page_that_cannot_render_falls_back_to_a_bare_bilingual_page(
     page = response.get_data(as_text=True)
     assert response.status_code == 404
     assert "Vui lòng thử lại" in page and "try again" in page and "exploded" not in page
+
+
+def test_a_connection_closed_by_the_server_does_not_turn_a_page_into_a_500(
+    login_as, monkeypatch: pytest.MonkeyPatch, ops_log
+) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.orm import Session
+
+    worker = login_as("worker")
+    real_close = Session.close
+    calls: list[int] = []
+
+    def dead_connection_close(self: Session) -> None:
+        calls.append(1)
+        if len(calls) == 1:  # as when PostgreSQL terminates the connection during the request
+            raise OperationalError("ROLLBACK", {}, Exception("terminating connection"))
+        real_close(self)
+
+    monkeypatch.setattr(Session, "close", dead_connection_close)
+    response = worker.get("/wards/")  # the page was made; the session's end fails after it
+    assert response.status_code == 200 and "Phường" in response.get_data(as_text=True) and calls
+    assert "database session not closed cleanly: OperationalError" in ops_log.text
