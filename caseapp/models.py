@@ -7,6 +7,7 @@ from caseapp.contacts.models import Contact
 from caseapp.core.audit import AuditEvent, AuditHead
 from caseapp.core.crypto.models import CryptoKeyCheck
 from caseapp.indicators.indexes import CONTACTS_WARD_DATE_CLIENT
+from caseapp.privacy.models import DataSubjectRequest
 from caseapp.providers.models import Provider, provider_wards
 from caseapp.referrals.models import Referral, ReferralEvent
 from caseapp.targets.models import Target
@@ -23,6 +24,7 @@ __all__ = [
     "Consent",
     "Contact",
     "CryptoKeyCheck",
+    "DataSubjectRequest",
     "LoginFailure",
     "Need",
     "Provider",
