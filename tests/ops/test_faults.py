@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from caseapp.core.crypto.keyring import KeyringDocument, write_keyring_file
-from loadtest.deployment import GUNICORN_CONFIG, REPO, Deployment, deployment, free_port, seed, start_server
+from loadtest.deployment import GUNICORN_CONFIG, REPO, deployment, free_port, seed, start_server
 from loadtest.driver import LoadRun
 from tests.conftest import using_postgres
 from tests.ops.serving import (
@@ -40,7 +40,7 @@ OWN_PG_PORT = 54341
 
 def test_sigkill_of_a_worker_mid_writes_loses_nothing_and_the_others_keep_serving(tmp_path: Path) -> None:
     with served(tmp_path, suite_database_server()) as s:
-        load = s.load(seconds=8, prefix="KILL")
+        load = s.load(seconds=7, prefix="KILL")
         assert wait_for(lambda: len(acknowledged(load)) >= 6, 20)  # everyone is logged in and writing
         victims = s.server.worker_pids()[:2]
         assert len(victims) == 2
@@ -90,58 +90,69 @@ def test_postgresql_restart_under_load_gives_clean_503s_then_recovers_by_itself(
     assert check.ok, check
 
 
-def refused_start(dep: Deployment, env: dict[str, str]) -> str:
-    """Start the production app under gunicorn; it must exit before binding its port. Returns its output."""
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "--config",
-        GUNICORN_CONFIG,
-        "--bind",
-        f"127.0.0.1:{free_port()}",
+def refused_starts(envs: list[dict[str, str]]) -> list[str]:
+    """Start the production app under gunicorn once per environment, all at once; each must exit before
+    binding its port. Returns their outputs."""
+    processes = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--config",
+                GUNICORN_CONFIG,
+                "--bind",
+                f"127.0.0.1:{free_port()}",
+                "wsgi:app",
+            ],
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for env in envs
     ]
-    result = subprocess.run(
-        [*command, "wsgi:app"], cwd=REPO, env=env, capture_output=True, text=True, timeout=90, check=False
-    )
-    output = result.stdout + result.stderr
-    assert result.returncode != 0, output
-    assert "Listening at" not in output and "Booting worker" not in output  # never bound, never served
-    assert "Traceback" not in output
-    return output
+    outputs = []
+    for process in processes:
+        output, _ = process.communicate(timeout=90)
+        assert process.returncode != 0, output
+        assert "Listening at" not in output and "Booting worker" not in output  # never bound, never served
+        assert "Traceback" not in output
+        outputs.append(output)
+    return outputs
 
 
 def test_missing_or_wrong_key_ring_stops_the_app_before_it_serves(tmp_path: Path) -> None:
     with deployment(tmp_path, suite_database_server()) as dep:
         seed(dep, workers=1, supervisors=0, fast_passwords=True)
-        env = dep.env()
-        env["CASEAPP_KEYRING_FILE"] = str(tmp_path / "nowhere" / "keyring.json")
-        assert "Error: No encryption key ring" in refused_start(dep, env)
-
         wrong = tmp_path / "other-keyring.json"
         write_keyring_file(wrong, KeyringDocument.generate())
-        env["CASEAPP_KEYRING_FILE"] = str(wrong)
-        assert "WRONG key ring for this database" in refused_start(dep, env)
+        missing = {**dep.env(), "CASEAPP_KEYRING_FILE": str(tmp_path / "nowhere" / "keyring.json")}
+        other = {**dep.env(), "CASEAPP_KEYRING_FILE": str(wrong)}
+        broken = {**dep.env(), "CASEAPP_KEYRING": '{"format": "not a key ring"}'}
+        outputs = refused_starts([missing, other, broken])
 
-        env["CASEAPP_KEYRING_FILE"] = str(dep.instance / "keyring.json")
-        env["CASEAPP_KEYRING"] = '{"format": "not a key ring"}'
-        assert "Error: The key ring in CASEAPP_KEYRING is not valid" in refused_start(dep, env)
+    assert "Error: No encryption key ring" in outputs[0]
+    assert "WRONG key ring for this database" in outputs[1]
+    assert "Error: The key ring in CASEAPP_KEYRING is not valid" in outputs[2]
 
 
 @pytest.mark.skipif(
     using_postgres(), reason="the database directory is SQLite's; PostgreSQL's is its server's"
 )
 def test_full_disk_gives_a_clear_503_loses_nothing_and_recovers_when_space_is_freed(tmp_path: Path) -> None:
-    with tmpfs(tmp_path / "db", "48m") as disk, served(tmp_path, f"sqlite:///{disk}/caseapp.sqlite3") as s:
-        load = s.load(seconds=3, prefix="FULL").finish()
+    database = f"sqlite:///{tmp_path / 'db'}/caseapp.sqlite3"
+    with tmpfs(tmp_path / "db", "48m") as disk, served(tmp_path, database, server_workers=2) as s:
+        load = s.load(seconds=2.5, prefix="FULL").finish()
         before = len(acknowledged(load))
         truncate_wal(disk / "caseapp.sqlite3")
         filler = fill(disk)
         full_at = time.monotonic()
-        load.again(seconds=3).finish()
+        load.again(seconds=2).finish()
         filler.unlink()
         freed_at = time.monotonic()
-        load.again(seconds=3).finish()
+        load.again(seconds=2.5).finish()
         check = s.check(load)
         log = s.server.log_text()
 
@@ -161,8 +172,8 @@ def test_full_disk_gives_a_clear_503_loses_nothing_and_recovers_when_space_is_fr
 def test_read_only_database_directory_gives_a_clear_503_and_loses_nothing(tmp_path: Path) -> None:
     with tmpfs(tmp_path / "db", "48m") as disk:
         database = f"sqlite:///{disk}/caseapp.sqlite3"
-        with served(tmp_path, database) as s:
-            load = s.load(seconds=3, prefix="RO").finish()
+        with served(tmp_path, database, server_workers=2) as s:
+            load = s.load(seconds=2.5, prefix="RO").finish()
             stored_before = s.check(load)
         remount(disk, "ro")  # as after a disk error; the server is restarted on it
         with deployment(tmp_path, database) as dep:
