@@ -130,8 +130,10 @@ def _detail_context(client: Client) -> dict[str, object]:
     ids = [client.worker_id, *(c.recorded_by for c in client.consents)]
     ids += [c.withdrawal_recorded_by for c in client.consents] + [n.recorded_by for n in client.needs]
     version = {"version": client.version}
+    supervising = current_user.role == Role.SUPERVISOR.value
     reassign = ReassignForm(formdata=None, data=version)
-    reassign.set_workers(w for w in queries.workers_of_ward(client.ward_code) if w.id != client.worker_id)
+    if supervising:
+        reassign.set_workers(w for w in queries.workers_of_ward(client.ward_code) if w.id != client.worker_id)
     return {
         "client": client,
         "consent": consent_in_force(client),
@@ -143,7 +145,7 @@ def _detail_context(client: Client) -> dict[str, object]:
         "withdraw_form": WithdrawConsentForm(formdata=None, data={"withdrawn_on": hanoi_today()}),
         "reassign_form": reassign,
         "close_form": CloseForm(formdata=None, data={**version, "closed_on": hanoi_today()}),
-        "is_supervisor": current_user.role == Role.SUPERVISOR.value,
+        "is_supervisor": supervising,
     }
 
 

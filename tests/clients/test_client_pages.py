@@ -102,6 +102,9 @@ def test_ward_choices_are_the_users_programme_wards(app: Flask, login_as) -> Non
     page = worker.get("/clients/new").get_data(as_text=True)
     options = re.findall(r'<option[^>]*value="(\d+)"', page)
     assert sorted(options) == sorted([str(WARD_A), str(WARD_B)])
+    assert 'data-testid="no-programme-ward"' not in page
+    outside = login_as("worker", wards=[25]).get("/clients/new").get_data(as_text=True)
+    assert "Chưa có phường/xã nào bạn phụ trách thuộc chương trình" in outside
     before = snapshot(app)
     for ward in ("25", "70", "abc", ""):
         response = worker.post("/clients/new", form(ward=ward))
