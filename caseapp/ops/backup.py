@@ -20,6 +20,7 @@ from sqlalchemy import Connection, create_engine, select
 from sqlalchemy.engine import URL, Engine
 from sqlalchemy.pool import NullPool
 
+from caseapp.core.audit import record
 from caseapp.core.crypto import checks
 from caseapp.core.crypto.keyring import Keyring
 from caseapp.core.crypto.models import CryptoKeyCheck
@@ -78,7 +79,19 @@ def create_backup(*, out: Path) -> Manifest:
         else:
             raise WrongDatabaseKind(f"backups support SQLite and PostgreSQL, not {engine.dialect.name}")
         write_archive(out, snapshot, manifest)
+    _audit("backup.created", manifest)
     return manifest
+
+
+def _audit(action: str, manifest: Manifest, **details: object) -> None:
+    """A copy of the whole database is audited like an export: what kind and how much, never a value."""
+    facts = {
+        "dialect": manifest.dialect,
+        "tables": len(manifest.tables),
+        "rows": sum(manifest.tables.values()),
+    }
+    record(action, entity_type="database", details={**facts, **details})
+    db.session.commit()
 
 
 def _sqlite_path(url: URL) -> Path:
@@ -154,7 +167,10 @@ def restore_backup(*, archive: Path) -> CheckReport:
         db.session.remove()
         engine.dispose()
         _load_snapshot(manifest, snapshot, engine.url)
-    return check_database(engine.url, manifest, current_state().keyring)
+    report = check_database(engine.url, manifest, current_state().keyring)
+    # after the check, so its counts are the backup's own; the event extends the restored chain
+    _audit("backup.restored", manifest, created_at=manifest.created_at, checked_ok=report.ok)
+    return report
 
 
 def _refuse_other_kind(manifest: Manifest, dialect: str) -> None:

@@ -21,7 +21,7 @@ def create(out: Path) -> None:
     """Write a consistent snapshot of the database while the app keeps serving."""
     try:
         manifest = backup.create_backup(out=out)
-    except BackupError as exc:
+    except (BackupError, OSError) as exc:  # OSError: a directory not writable, a disk full
         raise click.ClickException(str(exc)) from None
     rows = sum(manifest.tables.values())
     click.echo(f"backup written: {out} ({len(manifest.tables)} tables, {rows} rows, {manifest.dialect})")
@@ -34,7 +34,7 @@ def restore(archive: Path) -> None:
     """Restore a backup into the configured database, which must be empty."""
     try:
         report = backup.restore_backup(archive=archive)
-    except BackupError as exc:
+    except (BackupError, OSError) as exc:  # OSError: a directory not writable, a disk full
         raise click.ClickException(str(exc)) from None
     _echo(report, "restored")
 
@@ -49,7 +49,7 @@ def verify(archive: Path, scratch_url: str | None) -> None:
     """Restore a backup into a scratch database; check its counts and decrypt every value."""
     try:
         report = backup.verify_backup(archive=archive, scratch_url=scratch_url)
-    except BackupError as exc:
+    except (BackupError, OSError) as exc:  # OSError: a directory not writable, a disk full
         raise click.ClickException(str(exc)) from None
     _echo(report, "verified")
 

@@ -90,7 +90,10 @@ def test_round_trip_every_value_decrypts_and_every_count_matches(
     assert code == 0, output
     assert "every encrypted value decrypts" in output
 
-    assert row_counts(target) == row_counts(app)
+    restored_counts, source_counts = row_counts(target), row_counts(app)
+    # each database audited its own side: the backup in the source, the restore in the target
+    assert restored_counts.pop("audit_events") == source_counts.pop("audit_events")
+    assert restored_counts == source_counts
     restored = client_fields(target)
     assert restored == client_fields(app) and len(restored) == 5
     assert restored[0][1].startswith(CANARY_NAME)
@@ -98,6 +101,12 @@ def test_round_trip_every_value_decrypts_and_every_count_matches(
         notes = sorted(c.notes for c in db.session.scalars(select(Contact)) if c.notes)
         assert notes == sorted([f"{CANARY_NOTE} {i}" for i in range(5)] + ["anonymous"])
         assert verify_chain().ok
+        restored_event = db.session.scalars(select(AuditEvent).order_by(AuditEvent.seq.desc())).first()
+        assert restored_event is not None and restored_event.action == "backup.restored"
+        assert restored_event.details["checked_ok"] is True
+    with app.app_context():
+        created = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "backup.created")).one()
+        assert created.details["rows"] > 0 and CANARY_NAME not in str(created.details)
 
 
 def test_restore_into_a_non_empty_database_is_refused(app: Flask, tmp_path: Path) -> None:
