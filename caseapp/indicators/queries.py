@@ -59,6 +59,7 @@ __all__ = [
     "InvalidPeriod",
     "MonthPoint",
     "Period",
+    "WardMonth",
     "contact_counts",
     "contact_counts_by_cohort",
     "contact_total",
@@ -66,6 +67,7 @@ __all__ = [
     "indicator_by_cohort",
     "indicator_by_ward",
     "indicator_by_ward_with_series",
+    "indicator_entries",
     "indicator_total",
     "month_end",
     "monthly_series",
@@ -95,6 +97,16 @@ class ContactRow:
     key: int | None
     contacts: int
     anonymous: int
+
+
+@dataclass(frozen=True)
+class WardMonth:
+    """Clients of a ward who entered the indicator's denominator, and its numerator, during one month."""
+
+    ward_code: int
+    month: int
+    entered: int
+    served: int
 
 
 @dataclass(frozen=True)
@@ -272,3 +284,21 @@ def indicator_by_ward_with_series(
         for i in range(len(cutoffs))
     ]
     return rows, _series(to_date, _contacts_by_month(to_date, ward_codes), totals)
+
+
+def indicator_entries(period: Period, ward_codes: Collection[int]) -> list[WardMonth]:
+    """Per ward and month (January to the period's end): clients entering the denominator and the numerator.
+
+    One query. Entries are the monthly steps of the cumulative indicator: summing a ward's months 1..m gives
+    indicator_by_ward at the end of month m (the building blocks of the monthly export, issue 6).
+    """
+    to_date = Period.ytd(period.end)
+    months = to_date.months_to_date()
+    found = _counts_at(Ward.code, to_date, ward_codes, [to_date.cutoff(month) for month in months])
+    rows = []
+    for code in codes(ward_codes):
+        cumulative = [(0, 0), *found.get(code, [(0, 0)] * len(months))]
+        for i, month in enumerate(months, start=1):
+            (num, den), (prev_num, prev_den) = cumulative[i], cumulative[i - 1]
+            rows.append(WardMonth(code, month, den - prev_den, num - prev_num))
+    return rows

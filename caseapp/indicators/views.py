@@ -16,6 +16,7 @@ from caseapp.core.access import Role, allow
 from caseapp.core.nav import add_nav_entry
 from caseapp.indicators import caseload
 from caseapp.indicators.dashboard import DEFAULT_SORT, SORT_KEYS, build_dashboard, sort_wards
+from caseapp.indicators.forms import FIELDS as PERIOD_FIELDS
 from caseapp.indicators.forms import describe, period_form
 from caseapp.targets.queries import target_for
 from caseapp.wards.queries import visible_wards
@@ -25,7 +26,7 @@ add_nav_entry("indicators.dashboard", _l("Dashboard"), 15)
 add_nav_entry("indicators.city", _l("City dashboard"), 15)
 
 
-@bp.app_template_filter("percent")
+@bp.app_template_filter("ind_percent")
 def percent(value: float | None) -> str:
     """45.5 -> '45,5 %' in Vietnamese, '45.5 %' in English; no denominator -> a dash."""
     return "—" if value is None else f"{format_decimal(value, format='#,##0.0')} %"
@@ -41,7 +42,8 @@ def optional_url(endpoint: str, **values: Any) -> str | None:
 
 def sort_url(column: str, current: str, descending: bool) -> str:
     """This page with the ward table sorted by `column` (the same column again flips the order)."""
-    args: dict[str, Any] = request.args.to_dict()
+    # only the period's own fields are carried over: never let the query string reach url_for's options
+    args: dict[str, Any] = {name: request.args[name] for name in PERIOD_FIELDS if name in request.args}
     args.update(sort=column, dir="asc" if column == current and descending else "desc")
     if column == "ward" and column != current:
         args["dir"] = "asc"

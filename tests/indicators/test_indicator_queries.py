@@ -13,6 +13,7 @@ from caseapp.indicators.queries import (
     InvalidPeriod,
     MonthPoint,
     Period,
+    WardMonth,
     contact_counts,
     contact_counts_by_cohort,
     contact_total,
@@ -20,6 +21,7 @@ from caseapp.indicators.queries import (
     indicator_by_cohort,
     indicator_by_ward,
     indicator_by_ward_with_series,
+    indicator_entries,
     indicator_total,
     monthly_series,
 )
@@ -200,3 +202,21 @@ def test_the_dashboards_combined_query_agrees_with_the_separate_ones() -> None:
         rows, series = indicator_by_ward_with_series(period, [*WARDS, 70])
         assert rows == indicator_by_ward(period, [*WARDS, 70])
         assert series == monthly_series(period, [*WARDS, 70])
+
+
+@pytest.mark.usefixtures("scenario")
+def test_monthly_entries_per_ward_add_up_to_the_cumulative_figures() -> None:
+    entries = indicator_entries(Period.month(2026, 4), WARDS)
+    assert [e for e in entries if e.ward_code == WARD_A] == [
+        WardMonth(WARD_A, 1, 2, 0),  # c4 (10/01) and c2 (20/01) in
+        WardMonth(WARD_A, 2, 1, 1),  # c1 in (10/02); c2 served (01/02, in since 20/01)
+        WardMonth(WARD_A, 3, 1, 1),  # c6 in (05/03); c1 served (15/03)
+        WardMonth(WARD_A, 4, 0, 1),  # c4 served (02/04)
+    ]
+    assert len(entries) == 3 * 4  # every ward, every month, zeros included
+    for month in range(1, 5):
+        by_ward = {r.key: r for r in indicator_by_ward(Period.month(2026, month), WARDS)}
+        for code in WARDS:
+            upto = [e for e in entries if e.ward_code == code and e.month <= month]
+            assert sum(e.entered for e in upto) == by_ward[code].denominator
+            assert sum(e.served for e in upto) == by_ward[code].numerator
