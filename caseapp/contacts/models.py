@@ -6,7 +6,7 @@ import datetime as dt
 import enum
 import uuid
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.clients.models import Client
@@ -43,6 +43,14 @@ class Contact(Model):
     __table_args__ = (
         Index("ix_contacts_ward_date", "ward_code", "contact_date"),
         Index("ix_contacts_client_date", "client_id", "contact_date"),
+        # the caseload's follow-ups due: only the open ones, a small fraction of all contacts, per ward
+        Index(
+            "ix_contacts_open_follow_ups",
+            "ward_code",
+            "next_follow_up_on",
+            postgresql_where=text("follow_up_done IS false"),
+            sqlite_where=text("follow_up_done IS 0"),
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_uuid)

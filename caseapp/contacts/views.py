@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -67,10 +67,8 @@ def labels() -> dict[str, object]:
 
 @bp.app_template_global("client_url")
 def client_page_url(client_id: uuid.UUID) -> str:
-    """The client's page (owned by the clients feature); the contact list until that page exists."""
-    if "clients.detail" in current_app.view_functions:
-        return url_for("clients.detail", client_id=client_id)
-    return url_for("contacts.index")
+    """The client's page (owned by the clients feature), for links from contacts and referrals."""
+    return url_for("clients.detail", client_id=client_id)
 
 
 def _form(*, client: Client | None, picker: bool, anonymous: bool) -> ContactForm:

@@ -142,10 +142,6 @@ def test_restriction_and_its_lifting_are_registered_and_audited(
         assert AuditEvent.query.filter_by(action="privacy.restriction_lifted").count() == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="contacts/referrals queries do not yet exclude restricted clients for workers (issue 7 report)",
-)
 def test_workers_see_nothing_of_a_restricted_client(app: Flask, login_as, ward_a: WardRecords) -> None:  # type: ignore[no-untyped-def]
     worker = login_as("worker", wards=[WARD_A])
     supervisor = login_as("supervisor", wards=[WARD_A])

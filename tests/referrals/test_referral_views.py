@@ -6,15 +6,16 @@ import datetime as dt
 import re
 
 from flask import Blueprint, Flask, render_template_string
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from caseapp.clients.models import Client
 from caseapp.core.access import Role, allow
 from caseapp.extensions import db
 from caseapp.referrals.models import Referral
 from caseapp.referrals.services import change_status, refer_client
 from tests.conftest import log_in
 from tests.contacts.helpers import TODAY, consented_client, counts, make_provider, user, vi
-from tests.factories import WARD_A, WARD_B, make_user
+from tests.factories import WARD_A, WARD_B, make_contact, make_user
 
 
 def referrals(app: Flask) -> list[Referral]:
@@ -229,3 +230,21 @@ def test_referral_pages_switch_to_english(app: Flask, login_as) -> None:  # type
     worker.get("/lang/en")
     page = worker.get(f"/referrals/{referral_id}").get_data(as_text=True)
     assert "History" in page and "Provider accepted" in page and "Lịch sử" not in page
+
+
+def test_a_restricted_clients_records_are_hidden_from_workers_not_supervisors(app: Flask, login_as) -> None:  # type: ignore[no-untyped-def]
+    worker = login_as("worker", wards=[WARD_A])
+    supervisor = login_as("supervisor", wards=[WARD_A])
+    with app.app_context():
+        referral_id, client_id = make_referral_for(worker.user_id)
+        contact_id = make_contact(TODAY, client=db.session.get(Client, client_id), next_follow_up_on=TODAY).id
+        db.session.execute(
+            update(Client.__table__).where(Client.__table__.c.id == client_id).values(restricted=True)
+        )
+        db.session.commit()
+    for url in (f"/referrals/{referral_id}", f"/contacts/{contact_id}"):
+        assert worker.get(url).status_code == 404, url
+        assert supervisor.get(url).status_code == 200, url
+    for url in ("/referrals/", "/contacts/"):
+        assert str(referral_id) not in worker.get(url).get_data(as_text=True)
+        assert str(contact_id) not in worker.get(url).get_data(as_text=True)

@@ -340,10 +340,6 @@ def test_every_route_is_mapped_and_the_public_allowlist_is_short(app: Flask, wor
         world.ids(world.a).path(route)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="contacts/referrals pages still show restricted clients' records to workers (issue 7 report)",
-)
 def test_workers_never_see_a_restricted_client(app: Flask, world: World) -> None:
     worker = world.staff["worker"]
     leaks = []
