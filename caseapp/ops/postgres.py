@@ -9,7 +9,7 @@ import glob
 import os
 import secrets
 import shutil
-import subprocess
+import subprocess  # nosec B404 - runs pg_dump and pg_restore only, see run_tool
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -67,7 +67,7 @@ def run_tool(name: str, url: URL, extra: Sequence[str]) -> None:
     """Run pg_dump or pg_restore against `url`; a failure names the tool and its message."""
     args, env = libpq_args(url)
     command = [find_tool(name), *args, "--dbname", str(url.database), *extra]
-    result = subprocess.run(  # noqa: S603 - a fixed tool path and arguments, no shell
+    result = subprocess.run(  # noqa: S603  # nosec B603 - a fixed tool path and arguments, no shell
         command, env=env, capture_output=True, text=True, timeout=TOOL_TIMEOUT_SECONDS, check=False
     )
     if result.returncode != 0:

@@ -20,7 +20,7 @@ EXAMPLES: tuple[tuple[str, tuple[str, ...], bool], ...] = (
 
 
 def seed_examples(*, ward_codes: Sequence[int]) -> list[Provider]:
-    """Add the fictional providers (marked demo) to the current transaction; local ones share out the wards."""
+    """Add the fictional providers (marked demo) to this transaction; local ones share out the wards."""
     local = [e for e in EXAMPLES if not e[2]]
     providers = []
     for index, (name, categories, citywide) in enumerate(EXAMPLES):
