@@ -3,7 +3,8 @@
     python scripts/i18n.py update    # extract messages, add new ones to each feature's vi catalogue
     python scripts/i18n.py compile   # .po -> .mo (make does this; .mo files are not committed)
     python scripts/i18n.py fill F.json  # set Vietnamese strings from a {"English": "Tiếng Việt"} file
-    python scripts/i18n.py check     # list messages without a Vietnamese translation; exit 1 if any
+    python scripts/i18n.py clashes   # messages translated differently by two features (unify fixes them)
+    python scripts/i18n.py check     # list untranslated or clashing messages; exit 1 if any
 
 Messages are written in English in the code; Vietnamese is the default language of the UI, so every
 message must have a Vietnamese translation (tests/core/test_i18n.py runs `check`).
@@ -114,6 +115,46 @@ def fill(translations: dict[str, str]) -> None:
             write_po(handle, catalog, width=110, ignore_obsolete=True)
 
 
+def clashes() -> Iterator[str]:
+    """Messages translated differently in two features: the merged catalogue would show only one."""
+    seen: dict[tuple[str, str | None], tuple[str, str]] = {}
+    for feature in features():
+        path = po_path(feature, "vi")
+        if not path.exists():
+            continue
+        for message in read(path, "vi"):
+            if not message.id or not message.string or isinstance(message.id, tuple | list):
+                continue
+            key = (str(message.id), message.context)
+            first = seen.setdefault(key, (feature.name, str(message.string)))
+            if first[1] != message.string:
+                yield f"{first[0]} and {feature.name} translate {message.id!r} differently"
+
+
+# where two catalogues disagree, the casework wording wins ("thân chủ" for client, never "đối tượng")
+PREFERRED = ("clients", "contacts", "referrals", "core", "indicators")
+
+
+def unify() -> None:
+    """Give every clashing message the translation of the first feature in PREFERRED that has it."""
+    chosen: dict[tuple[str, str | None], str] = {}
+    order = sorted(features(), key=lambda f: PREFERRED.index(f.name) if f.name in PREFERRED else 99)
+    catalogs = {f: read(po_path(f, "vi"), "vi") for f in order if po_path(f, "vi").exists()}
+    for catalog in catalogs.values():
+        for message in catalog:
+            if message.id and message.string and not isinstance(message.id, tuple | list):
+                chosen.setdefault((str(message.id), message.context), str(message.string))
+    for feature, catalog in catalogs.items():
+        changed = False
+        for message in catalog:
+            best = chosen.get((str(message.id), message.context)) if message.string else None
+            if best and message.string != best:
+                message.string, changed = best, True
+        if changed:
+            with po_path(feature, "vi").open("wb") as handle:
+                write_po(handle, catalog, width=110, ignore_obsolete=True)
+
+
 def main(argv: list[str]) -> int:
     command = argv[1] if len(argv) > 1 else "compile"
     if command == "update":
@@ -124,6 +165,13 @@ def main(argv: list[str]) -> int:
         import json
 
         fill(json.loads(Path(argv[2]).read_text(encoding="utf-8")))
+    elif command == "unify":
+        unify()
+    elif command == "clashes":
+        found = list(clashes())
+        for line in found:
+            print(line)
+        return 1 if found else 0
     elif command == "check":
         gaps = list(missing())
         for gap in gaps:

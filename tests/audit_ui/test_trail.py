@@ -52,7 +52,7 @@ def test_who_looked_at_this_client_and_when(app: Flask, login_as, views) -> None
 
 def test_a_code_from_another_ward_finds_nothing(app: Flask, login_as, views) -> None:  # type: ignore[no-untyped-def]
     page = login_as("supervisor", wards=[WARD_A]).get("/audit/?client=HN-BBBB-33").get_data(as_text=True)
-    assert "Không có đối tượng nào mang mã này" in page
+    assert "Không có thân chủ nào mang mã này" in page
     assert "HN-BBBB-33" not in page.split("<tbody>")[1] and "other-b" not in page
 
 
