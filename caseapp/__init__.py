@@ -54,6 +54,7 @@ def register_blueprints(app: Flask) -> None:
     from caseapp.auth.views import bp as auth_bp
     from caseapp.clients.views import bp as clients_bp
     from caseapp.contacts.views import bp as contacts_bp
+    from caseapp.exports.views import bp as exports_bp
     from caseapp.home.views import bp as home_bp
     from caseapp.indicators.views import bp as indicators_bp
     from caseapp.ops.health import bp as ops_bp
@@ -70,6 +71,7 @@ def register_blueprints(app: Flask) -> None:
         auth_bp,
         clients_bp,
         contacts_bp,
+        exports_bp,
         home_bp,
         indicators_bp,
         ops_bp,
@@ -94,6 +96,7 @@ def register_cli(app: Flask) -> None:
     from caseapp.core.cli import audit_cli, setup_command
     from caseapp.core.crypto.cli import keys_cli
     from caseapp.demo.cli import demo_cli
+    from caseapp.exports.cli import export_cli
     from caseapp.ops.cli import backup_cli
     from caseapp.privacy.cli import retention_cli
     from caseapp.users.cli import users_cli
@@ -104,6 +107,7 @@ def register_cli(app: Flask) -> None:
         audit_cli,
         backup_cli,
         demo_cli,
+        export_cli,
         keys_cli,
         retention_cli,
         users_cli,
