@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import Blueprint, Response, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -38,26 +40,40 @@ def _scope() -> list[int] | None:
     return [w.code for w in visible_wards(current_user)]
 
 
-@bp.route("/", methods=["GET", "POST"])
-@allow(Role.SUPERVISOR, Role.ANALYST)
-def index() -> Response | str | tuple[str, int]:
-    today = hanoi_today()
+def _page(form: ExportForm, error: str | None = None) -> str:
+    return render_template("exports/index.html", form=form, error=error, scope=_scope())
+
+
+def _form(today: dt.date) -> ExportForm:
     form = ExportForm()
     form.month.choices = choices(month_choices(today))
-    if not form.is_submitted():
-        # the month just ended is the one usually reported; the current month is still partial
-        form.month.data = form.month.choices[min(1, len(form.month.choices) - 1)].value
-        return render_template("exports/index.html", form=form, error=None, scope=_scope())
+    return form
+
+
+@bp.route("/")
+@allow(Role.SUPERVISOR, Role.ANALYST)
+def index() -> str:
+    form = _form(hanoi_today())
+    # the month just ended is the one usually reported; the current month is still partial
+    form.month.data = form.month.choices[min(1, len(form.month.choices) - 1)].value
+    return _page(form)
+
+
+@bp.route("/monthly", methods=["POST"])
+@allow(Role.SUPERVISOR, Role.ANALYST)
+def download() -> Response | tuple[str, int]:
+    """The file, or the form again with what to correct (status 400, nothing recorded)."""
+    today = hanoi_today()
+    form = _form(today)
     error = None
     if form.validate():
         try:
             year, month = parse_month(str(form.month.data), today)
-            k = parse_threshold(form.threshold.data)
             produced = monthly_export(
                 year=year,
                 month=month,
                 fmt=str(form.fmt.data),
-                k=k,
+                k=parse_threshold(form.threshold.data),
                 wards=_scope(),
                 generated_at=utcnow().replace(microsecond=0),
                 actor_id=int(current_user.id),
@@ -67,5 +83,4 @@ def index() -> Response | str | tuple[str, int]:
         else:
             headers = {"Content-Disposition": f"attachment; filename={produced.filename}"}
             return Response(produced.content, mimetype=produced.mimetype, headers=headers)
-    page = render_template("exports/index.html", form=form, error=error, scope=_scope())
-    return page, 400
+    return _page(form, error), 400

@@ -20,7 +20,9 @@ SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow],
 
 @settings(SETTINGS, max_examples=60)
 @given(prog=programmes(months=2), k=st.sampled_from((5, 10)))
-def test_january_and_february_published_together_protect_every_suppressed_cell(prog: Programme, k: int) -> None:
+def test_january_and_february_published_together_protect_every_suppressed_cell(
+    prog: Programme, k: int
+) -> None:
     pub = publish(prog.year_data(), k)
     audit(pub, prog)
     assert set(pub.rows) == {1, 2}
@@ -38,8 +40,12 @@ def test_each_month_is_published_as_it_was_then(prog: Programme) -> None:
     """February's run must not change January's file: the reader already holds it."""
     january = Programme(1, prog.cohorts, prog.outside, prog.clients, prog.registered)
     january.contacts = [c for c in prog.contacts if c[0] == 1]
-    january.referrals = [(c, cat, m if m == 1 else 0, g if g == 1 else None) for c, cat, m, g in prog.referrals]
-    january.indicator = {c: (e if e == 1 else None, s if s == 1 else None) for c, (e, s) in prog.indicator.items()}
+    january.referrals = [
+        (c, cat, m if m == 1 else 0, g if g == 1 else None) for c, cat, m, g in prog.referrals
+    ]
+    january.indicator = {
+        c: (e if e == 1 else None, s if s == 1 else None) for c, (e, s) in prog.indicator.items()
+    }
     january.registered = {c: (m if m <= 1 else 0) for c, m in prog.registered.items()}
     alone = publish(january.year_data(), 10)
     together = publish(prog.year_data(), 10)
