@@ -121,6 +121,8 @@ class TestConfig(Config):
     KEYRING_CREATE_IF_MISSING = True
     # most tests log staff in many times; tests/auth/test_second_factor.py restores the real requirement
     TOTP_REQUIRED_ROLES: tuple[str, ...] = ()
+    # export jobs run in the request, so a test sees the finished job (tests/exports starts real threads too)
+    EXPORT_JOBS_INLINE = True
 
 
 class ProductionConfig(Config):

@@ -6,6 +6,7 @@ from caseapp.clients.models import Client, Consent, Need
 from caseapp.contacts.models import Contact
 from caseapp.core.audit import AuditEvent, AuditHead
 from caseapp.core.crypto.models import CryptoKeyCheck
+from caseapp.exports.models import ExportJob
 from caseapp.indicators.indexes import CONTACTS_WARD_DATE_CLIENT
 from caseapp.privacy.models import DataSubjectRequest
 from caseapp.providers.models import Provider, provider_wards
@@ -25,6 +26,7 @@ __all__ = [
     "Contact",
     "CryptoKeyCheck",
     "DataSubjectRequest",
+    "ExportJob",
     "LoginFailure",
     "Need",
     "Provider",

@@ -12,6 +12,8 @@ message must have a Vietnamese translation (tests/core/test_i18n.py runs `check`
 
 from __future__ import annotations
 
+import io
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -74,9 +76,16 @@ def update() -> None:
             catalog = read(path, locale)
             catalog.update(template, no_fuzzy_matching=True)
             path.parent.mkdir(parents=True, exist_ok=True)
-            with path.open("wb") as handle:
-                write_po(handle, catalog, width=110, omit_header=False, ignore_obsolete=True)
+            buffer = io.BytesIO()
+            write_po(buffer, catalog, width=110, omit_header=False, ignore_obsolete=True)
+            # only the creation date changed: keep the file as it is, so commits carry real changes only
+            if not path.exists() or _undated(path.read_bytes()) != _undated(buffer.getvalue()):
+                path.write_bytes(buffer.getvalue())
             print(f"{path.relative_to(ROOT)}: {len(catalog)} messages")
+
+
+def _undated(po: bytes) -> bytes:
+    return re.sub(rb'"POT-Creation-Date: [^"]*"', b"", po)
 
 
 def compile_all() -> None:

@@ -12,6 +12,7 @@ from caseapp.contacts.dates import hanoi_today
 from caseapp.core.db import utcnow
 from caseapp.exports.files import FORMATS
 from caseapp.exports.service import ExportRefused, monthly_export, parse_month, parse_threshold
+from caseapp.extensions import db
 
 export_cli = AppGroup("export", help="Anonymised aggregate statistics for the city.")
 
@@ -41,6 +42,7 @@ def monthly(
             raise ExportRefused("exists", f"{target} already exists: nothing was written")
         when = (generated_at or utcnow()).replace(tzinfo=dt.UTC, microsecond=0)
         produced = monthly_export(year=year, month=number, fmt=fmt, k=k, wards=None, generated_at=when)
+        db.session.commit()
     except ExportRefused as exc:
         raise click.ClickException(str(exc)) from exc
     target.write_bytes(produced.content)

@@ -152,6 +152,9 @@ def _people_in_ward(year: int, month: int, cohorts: Collection[int]) -> dict[tup
     return {(int(w), int(m)): int(n) for w, m, n in db.session.execute(stmt)}
 
 
+Question = tuple[int, str, tuple[tuple[RowKey, frozenset[int]], ...]]  # month, period, groups
+
+
 class Contributors:
     """People behind the event figures of a file, for any groups of wards (OUTSIDE: every other ward).
 
@@ -161,8 +164,20 @@ class Contributors:
 
     def __init__(self, year: int, cohorts: Mapping[int, int]) -> None:
         self.year, self.cohorts = year, cohorts
+        # answers by question: the export asks them all before the engine runs (see prefetch)
+        self.cache: dict[
+            tuple[int, str, tuple[tuple[RowKey, frozenset[int]], ...]], dict[tuple[str, RowKey], int]
+        ] = {}
 
     def __call__(
+        self, month: int, period: str, groups: Mapping[RowKey, frozenset[int]]
+    ) -> dict[tuple[str, RowKey], int]:
+        key = (month, period, tuple(sorted(groups.items())))
+        if key not in self.cache:
+            self.cache[key] = self._ask(month, period, groups)
+        return self.cache[key]
+
+    def _ask(
         self, month: int, period: str, groups: Mapping[RowKey, frozenset[int]]
     ) -> dict[tuple[str, RowKey], int]:
         start = dt.date(self.year, month, 1) if period == MONTH else dt.date(self.year, 1, 1)

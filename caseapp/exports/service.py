@@ -20,7 +20,7 @@ from caseapp.core import audit
 from caseapp.exports import files
 from caseapp.exports.figures import year_data
 from caseapp.exports.model import RowKey
-from caseapp.exports.suppression import DEFAULT_K, Publication, check_threshold, publish
+from caseapp.exports.suppression import DEFAULT_K, Publication, check_threshold, prefetch, publish
 from caseapp.extensions import db
 from caseapp.wards.models import Ward
 
@@ -80,18 +80,19 @@ def monthly_export(
     generated_at: dt.datetime,
     actor_id: int | None = None,
 ) -> Produced:
-    """The file for `month` of `year` (wards None: the whole city), audited and committed."""
+    """The file for `month` of `year` (wards None: the whole city) and its audit event; the caller commits."""
     if fmt not in files.FORMATS:
         raise ExportRefused("format", f"the format must be one of {', '.join(files.FORMATS)}")
     export = build(year, month, k, None if wards is None else frozenset(wards), generated_at)
     content = files.write(export, fmt, generated_at)
     digest = hashlib.sha256(content).hexdigest()
     scope: list[int] | str = "all" if wards is None else sorted(wards)
+    label = f"{year:04d}-{month:02d}"
     audit.record(
         "export.monthly",
         user_id=actor_id,
         entity_type="export",
-        entity_id=f"{year:04d}-{month:02d}",
+        entity_id=label,
         details={
             "month": f"{year:04d}-{month:02d}",
             "wards": scope,
@@ -100,26 +101,26 @@ def monthly_export(
             "sha256": digest,
         },
     )
-    db.session.commit()
-    name = f"caseapp-thong-ke-{year:04d}-{month:02d}.{fmt}"
-    return Produced(name, MIMETYPES[fmt], content, digest)
+    return Produced(f"caseapp-thong-ke-{label}.{fmt}", MIMETYPES[fmt], content, digest)
 
 
 def build(
     year: int, month: int, k: int, wards: frozenset[int] | None, generated_at: dt.datetime
 ) -> files.ExportFile:
+    """Read everything, end the transaction, then suppress: the engine can run for minutes, and SQLite's
+    write lock (taken at BEGIN, caseapp/core/db.py) would hold every worker's writes for that long."""
     data = year_data(year, month)
-    pub = publish(data, k)
-    names = dict(db.session.execute(select(Ward.code, Ward.name)).tuples().all())
-    rows = scoped_rows(pub, wards)
-    statistics = files.statistics_table(
-        pub, rows, {int(c): str(n) for c, n in names.items()}, dict(data.cohorts)
-    )
+    prefetch(data, k)
+    names = {int(c): str(n) for c, n in db.session.execute(select(Ward.code, Ward.name))}
     programme = set(data.cohorts) if wards is None else set(wards)
     activities = files.activities_table(activity_export_rows(year, month, programme), year, month)
+    db.session.rollback()  # nothing was written: this only ends the read
+    pub = publish(data, k)
+    statistics = files.statistics_table(pub, scoped_rows(pub, wards), names, dict(data.cohorts))
     scope = "Toàn thành phố / whole city" if wards is None else _scope_label(wards)
-    notes = files.notes(pub, scope, generated_at, pub.fallback[month])
-    return files.ExportFile(statistics, activities, notes)
+    return files.ExportFile(
+        statistics, activities, files.notes(pub, scope, generated_at, pub.fallback[month])
+    )
 
 
 def scoped_rows(pub: Publication, wards: frozenset[int] | None) -> list[RowKey]:

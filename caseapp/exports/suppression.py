@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from caseapp.exports.lines import HIDDEN, SHOWN, SUPPRESSED, Constraint
-from caseapp.exports.measures import LINKED, MEASURES, MONTH, OUTSIDE, YTD, Atom
+from caseapp.exports.measures import LINKED, MEASURES, MONTH, OUTSIDE, PERIODS, YTD, Atom
 from caseapp.exports.model import Cell, Move, Row, RowKey, YearData, YearModel
 from caseapp.exports.search import Certificate, find, recheck
 from caseapp.wards.models import COHORTS
@@ -90,6 +90,20 @@ def publish(data: YearData, k: int) -> Publication:
             if not _protect(model, month, certs):
                 raise ExportUnsafe(f"month {month} of {data.year} could not be protected")
     return _publication(model, certs)
+
+
+def prefetch(data: YearData, k: int) -> None:
+    """Ask the data layer every question `publish` can ask, so the engine then runs without the database.
+
+    The rows of each month's file (and of its fallback) depend on the data alone, not on suppression.
+    """
+    model = YearModel(data, check_threshold(k))
+    for month in model.months:
+        model.horizon = month
+        for rows in (ward_rows(model, month), fallback_rows(model)):
+            groups = {row.key: row.wards for row in rows}
+            for period in PERIODS:
+                data.contributors(month, period, groups)
 
 
 def ward_rows(model: YearModel, month: int) -> list[Row]:

@@ -1,21 +1,29 @@
-"""The monthly export from the web: supervisors get their wards' rows and the totals, analysts everything."""
+"""The monthly export from the web: supervisors get their wards' rows and the totals, analysts everything.
+
+Asking records a job and returns at once (the engine can take minutes); the page lists the user's jobs
+and refreshes itself while one is being made.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
-from flask import Blueprint, Response, render_template
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from werkzeug.wrappers import Response as BaseResponse
 
 from caseapp.contacts.dates import hanoi_today
+from caseapp.core import audit
 from caseapp.core.access import Role, allow
-from caseapp.core.db import utcnow
 from caseapp.core.forms import choices
 from caseapp.core.nav import add_nav_entry
+from caseapp.exports import jobs
 from caseapp.exports.forms import ExportForm, month_choices
-from caseapp.exports.service import ExportRefused, monthly_export, parse_month, parse_threshold
+from caseapp.exports.service import MIMETYPES, ExportRefused, parse_month, parse_threshold
+from caseapp.extensions import db
 from caseapp.wards.queries import visible_wards
 
 bp = Blueprint("exports", __name__, url_prefix="/exports", template_folder="templates")
@@ -33,6 +41,15 @@ def refusal_text(code: str) -> str:
     return messages.get(code, _("The export could not be made."))
 
 
+def status_text(status: str) -> str:
+    return {
+        "pending": _("Being prepared…"),
+        "done": _("Ready"),
+        "failed": _("Failed: please ask again"),
+        "interrupted": _("Interrupted: please ask again"),
+    }[status]
+
+
 def _scope() -> list[int] | None:
     """None (every ward) for analysts; a supervisor's own wards otherwise."""
     if current_user.role == Role.ANALYST:
@@ -40,14 +57,25 @@ def _scope() -> list[int] | None:
     return [w.code for w in visible_wards(current_user)]
 
 
-def _page(form: ExportForm, error: str | None = None) -> str:
-    return render_template("exports/index.html", form=form, error=error, scope=_scope())
-
-
 def _form(today: dt.date) -> ExportForm:
     form = ExportForm()
     form.month.choices = choices(month_choices(today))
     return form
+
+
+def _page(form: ExportForm, error: str | None = None) -> str:
+    user_jobs = jobs.recent_jobs(int(current_user.id))
+    statuses = {job.id: jobs.shown_status(job) for job in user_jobs}
+    return render_template(
+        "exports/index.html",
+        form=form,
+        error=error,
+        scope=_scope(),
+        jobs=user_jobs,
+        statuses=statuses,
+        status_text=status_text,
+        refresh="pending" in statuses.values(),
+    )
 
 
 @bp.route("/")
@@ -61,26 +89,39 @@ def index() -> str:
 
 @bp.route("/monthly", methods=["POST"])
 @allow(Role.SUPERVISOR, Role.ANALYST)
-def download() -> Response | tuple[str, int]:
-    """The file, or the form again with what to correct (status 400, nothing recorded)."""
+def request_export() -> BaseResponse | tuple[str, int]:
+    """Record the job and go back to the list; or the form again with what to correct (400, nothing kept)."""
     today = hanoi_today()
     form = _form(today)
     error = None
     if form.validate():
         try:
             year, month = parse_month(str(form.month.data), today)
-            produced = monthly_export(
-                year=year,
-                month=month,
-                fmt=str(form.fmt.data),
-                k=parse_threshold(form.threshold.data),
-                wards=_scope(),
-                generated_at=utcnow().replace(microsecond=0),
-                actor_id=int(current_user.id),
-            )
+            k = parse_threshold(form.threshold.data)
+            if form.fmt.data not in MIMETYPES:
+                raise ExportRefused("format", "unknown format")
         except ExportRefused as exc:
             error = refusal_text(exc.code)
         else:
-            headers = {"Content-Disposition": f"attachment; filename={produced.filename}"}
-            return Response(produced.content, mimetype=produced.mimetype, headers=headers)
+            user_id, fmt = int(current_user.id), str(form.fmt.data)
+            jobs.request_export(user_id=user_id, year=year, month=month, fmt=fmt, k=k, wards=_scope())
+            flash(_("The file is being prepared; it appears below when ready."), "success")
+            return redirect(url_for("exports.index"), 303)
     return _page(form, error), 400
+
+
+@bp.route("/<uuid:job_id>/file")
+@allow(Role.SUPERVISOR, Role.ANALYST)
+def download(job_id: uuid.UUID) -> Response:
+    job = jobs.own_job(int(current_user.id), job_id)
+    if job is None or job.content is None:
+        abort(404)
+    audit.record(
+        "export.downloaded",
+        entity_type="export",
+        entity_id=job.month,
+        details={"sha256": job.sha256},
+    )
+    db.session.commit()
+    headers = {"Content-Disposition": f"attachment; filename={job.download_name}"}
+    return Response(job.content, mimetype=MIMETYPES[job.fmt], headers=headers)

@@ -9,12 +9,35 @@ from flask import Flask
 from sqlalchemy import select
 
 from caseapp.core.audit import AuditEvent
+from caseapp.exports import jobs
+from caseapp.exports.models import ExportJob
 from caseapp.extensions import db
 from tests.exports.helpers import WARD_C, january_programme, statistics_by_row, xlsx_sheets
 from tests.factories import WARD_A, WARD_B
 from tests.query_counter import count_queries
 
 FORM = {"month": "2026-01", "fmt": "csv", "threshold": "10"}
+
+
+def latest_job(app: Flask, user_id: int) -> ExportJob:
+    with app.app_context():
+        stmt = (
+            select(ExportJob).where(ExportJob.requested_by == user_id).order_by(ExportJob.requested_at.desc())
+        )
+        job = db.session.scalars(stmt).first()
+        assert job is not None
+        db.session.expunge_all()
+        return job
+
+
+def web_export(app: Flask, staff, fields: dict[str, str] = FORM):  # type: ignore[no-untyped-def]
+    """Ask for an export, follow to the list, download the file: the response of the download."""
+    asked = staff.post("/exports/monthly", fields)
+    assert asked.status_code == 303 and asked.headers["Location"].endswith("/exports/"), asked.status_code
+    job = latest_job(app, staff.user_id)
+    page = staff.get("/exports/").get_data(as_text=True)
+    assert f"/exports/{job.id}/file" in page
+    return staff.get(f"/exports/{job.id}/file")
 
 
 def export_events(app: Flask) -> list[AuditEvent]:
@@ -29,7 +52,7 @@ def test_analysts_get_every_row_and_the_event_records_the_file(app: Flask, login
     analyst = login_as("analyst")
     page = analyst.get("/exports/")
     assert page.status_code == 200 and "Xuất số liệu" in page.get_data(as_text=True)
-    response = analyst.post("/exports/monthly", FORM)
+    response = web_export(app, analyst)
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
     assert response.mimetype == "text/csv"
     assert response.headers["Content-Disposition"] == "attachment; filename=caseapp-thong-ke-2026-01.csv"
@@ -57,12 +80,13 @@ def test_analysts_get_every_row_and_the_event_records_the_file(app: Flask, login
 def test_supervisors_get_their_wards_rows_and_the_totals_only(app: Flask, login_as) -> None:  # type: ignore[no-untyped-def]
     january_programme(app)
     supervisor = login_as("supervisor", wards=[WARD_A])
-    response = supervisor.post("/exports/monthly", FORM)
+    response = web_export(app, supervisor)
     assert response.status_code == 200
     rows = statistics_by_row(response.get_data())
     # ward B is not theirs: its row is left out; the totals are the city file's own
     assert list(rows) == ["00004", "other_wards", "cohort-2025", "cohort-2026", "city"]
-    city = login_as("analyst").post("/exports/monthly", FORM).get_data()
+    analyst = login_as("analyst")
+    city = web_export(app, analyst).get_data()
     assert statistics_by_row(city)["city"] == rows["city"]
     assert statistics_by_row(city)["00004"] == rows["00004"]
     event = export_events(app)[0]
@@ -71,13 +95,93 @@ def test_supervisors_get_their_wards_rows_and_the_totals_only(app: Flask, login_
 
 def test_workers_and_admins_are_refused(app: Flask, login_as) -> None:  # type: ignore[no-untyped-def]
     january_programme(app)
+    owner = login_as("analyst")
+    assert web_export(app, owner).status_code == 200
+    job = latest_job(app, owner.user_id)
     for role in ("worker", "admin"):
         staff = login_as(role, wards=[WARD_A, WARD_B, WARD_C])
         assert staff.get("/exports/").status_code == 403
         assert staff.post("/exports/monthly", FORM).status_code == 403
-    anonymous = app.test_client().post("/exports/monthly", data=FORM)
+        assert staff.get(f"/exports/{job.id}/file").status_code == 403
+    anonymous = app.test_client().get(f"/exports/{job.id}/file")
     assert anonymous.status_code in (302, 401, 403) and not anonymous.get_data().startswith(b"\xef\xbb\xbf")
-    assert export_events(app) == []
+    assert len(export_events(app)) == 1  # the owner's only
+
+
+def test_nobody_downloads_another_persons_export(app: Flask, login_as) -> None:  # type: ignore[no-untyped-def]
+    january_programme(app)
+    owner = login_as("supervisor", wards=[WARD_A])
+    assert web_export(app, owner).status_code == 200
+    job = latest_job(app, owner.user_id)
+    for other in (login_as("analyst"), login_as("supervisor", wards=[WARD_A])):
+        assert other.get(f"/exports/{job.id}/file").status_code == 404
+        assert f"/exports/{job.id}/file" not in other.get("/exports/").get_data(as_text=True)
+    with app.app_context():
+        downloads = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "export.downloaded")
+        ).all()
+        assert [e.user_id for e in downloads] == [owner.user_id]
+
+
+def test_a_background_job_is_listed_while_made_and_then_downloadable(app: Flask, login_as) -> None:  # type: ignore[no-untyped-def]
+    january_programme(app)
+    analyst = login_as("analyst")
+    app.config["EXPORT_JOBS_INLINE"] = False
+    try:
+        asked = analyst.post("/exports/monthly", FORM)
+        assert asked.status_code == 303
+        jobs.wait_for_jobs()
+    finally:
+        app.config["EXPORT_JOBS_INLINE"] = True
+    job = latest_job(app, analyst.user_id)
+    assert job.status == "done" and job.sha256
+    page = analyst.get("/exports/").get_data(as_text=True)
+    assert 'http-equiv="refresh"' not in page  # nothing pending: the page stops refreshing
+    body = analyst.get(f"/exports/{job.id}/file").get_data()
+    assert hashlib.sha256(body).hexdigest() == job.sha256
+
+
+def test_a_pending_job_refreshes_the_page_and_a_stale_one_shows_interrupted(app: Flask, login_as) -> None:  # type: ignore[no-untyped-def]
+    analyst = login_as("analyst")
+    with app.app_context():
+        from caseapp.core.db import utcnow
+
+        now = utcnow()
+        for requested_at in (now, now - dt.timedelta(hours=3)):
+            db.session.add(
+                ExportJob(
+                    requested_by=analyst.user_id,
+                    requested_at=requested_at,
+                    month="2026-01",
+                    threshold=10,
+                    fmt="csv",
+                    status="pending",
+                )
+            )
+        db.session.commit()
+    page = analyst.get("/exports/").get_data(as_text=True)
+    assert 'http-equiv="refresh"' in page
+    assert "Đang chuẩn bị" in page and "Bị gián đoạn" in page
+
+
+def test_the_engine_runs_without_holding_the_database(app: Flask, login_as, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """SQLite takes its write lock at BEGIN: an open transaction during the minutes of suppression
+    would stop every worker from saving. The export reads first, ends the transaction, then suppresses."""
+    from caseapp.exports import service
+
+    january_programme(app)
+    seen: list[tuple[bool, int]] = []
+    real = service.publish
+
+    def watched(data, k):  # type: ignore[no-untyped-def]
+        with count_queries() as log:
+            result = real(data, k)
+        seen.append((db.session().in_transaction(), log.count))
+        return result
+
+    monkeypatch.setattr(service, "publish", watched)
+    assert web_export(app, login_as("analyst")).status_code == 200
+    assert seen == [(False, 0)]
 
 
 def test_bad_input_gets_a_vietnamese_message_and_records_nothing(app: Flask, login_as) -> None:  # type: ignore[no-untyped-def]
@@ -101,8 +205,8 @@ def test_bad_input_gets_a_vietnamese_message_and_records_nothing(app: Flask, log
 def test_xlsx_download_holds_the_same_figures_as_the_csv(app: Flask, login_as) -> None:  # type: ignore[no-untyped-def]
     january_programme(app)
     analyst = login_as("analyst")
-    csv_rows = statistics_by_row(analyst.post("/exports/monthly", FORM).get_data())
-    response = analyst.post("/exports/monthly", {**FORM, "fmt": "xlsx"})
+    csv_rows = statistics_by_row(web_export(app, analyst).get_data())
+    response = web_export(app, analyst, {**FORM, "fmt": "xlsx"})
     assert response.status_code == 200 and response.headers["Content-Disposition"].endswith(".xlsx")
     sheets = xlsx_sheets(response.get_data())
     assert list(sheets) == ["Thống kê", "Hoạt động", "Ghi chú"]
@@ -126,8 +230,9 @@ def test_the_download_sends_the_same_queries_however_many_records(app: Flask, lo
     analyst.post("/exports/monthly", FORM)  # warm-up
 
     def counted() -> int:
+        # in tests the job runs inside the request: this counts making the file
         with app.app_context(), count_queries() as log:
-            assert analyst.post("/exports/monthly", FORM).status_code == 200
+            assert analyst.post("/exports/monthly", FORM).status_code == 303
         return log.count
 
     small = counted()

@@ -38,6 +38,7 @@ ARGUMENT_KINDS: dict[str, tuple[str, bool]] = {
     "activity_id": ("activity", False),
     "provider_id": ("provider", False),
     "user_id": ("victim", False),
+    "job_id": ("export_job", False),
 }
 # ward-scoped but not personal: casework roles of another ward get 404 too
 WARD_SCOPED_KINDS = frozenset({"activity"})
@@ -106,6 +107,7 @@ class Ids:
 
     records: WardRecords
     victim_user_id: int
+    victim_export_job: uuid.UUID
 
     def value(self, rule: Rule, argument: str) -> object:
         kind = ARGUMENT_KINDS.get(argument, (None, False))[0]
@@ -119,6 +121,7 @@ class Ids:
             "activity": records.activity_id,
             "provider": records.provider_id,
             "victim": self.victim_user_id,
+            "export_job": self.victim_export_job,
         }
         if kind is not None:
             return by_kind[kind]

@@ -18,6 +18,7 @@ checked is printed at the end of the run (tests/security/conftest.py).
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +31,7 @@ from sqlalchemy import func, select
 
 from caseapp.core.access import Role, all_policies
 from caseapp.core.audit import AuditEvent
+from caseapp.exports.models import ExportJob
 from caseapp.extensions import db
 from caseapp.wards.models import Ward
 from tests.conftest import Staff, empty_tables, log_in
@@ -63,9 +65,10 @@ class World:
     restricted: Restricted
     staff: dict[str, Staff]
     victim_user_id: int
+    victim_export_job: uuid.UUID
 
     def ids(self, records: WardRecords) -> Ids:
-        return Ids(records, self.victim_user_id)
+        return Ids(records, self.victim_user_id, self.victim_export_job)
 
 
 @pytest.fixture(autouse=True)
@@ -140,7 +143,14 @@ def world(app: Flask) -> Iterator[World]:
         restricted = _restricted_client(worker_a.id)
         # an account that admin routes may act on (reset, edit) without ending anyone's session here
         victim = make_user("analyst", username="mx-victim").id
-    yield World(a, b, restricted, staff, victim)
+        # an export made by someone else: nobody in the matrix may download it
+        job = ExportJob(
+            requested_by=victim, month="2026-01", threshold=10, fmt="csv", status="done", content=b"mx-export"
+        )
+        db.session.add(job)
+        db.session.commit()
+        job_id = job.id
+    yield World(a, b, restricted, staff, victim, job_id)
     with app.app_context():
         db.session.remove()
         empty_tables()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from flask import Flask
 
 from caseapp.core.access import Role
@@ -16,7 +18,7 @@ def test_every_post_route_needs_a_valid_csrf_token(app: Flask, login_as) -> None
     staff = {role: login_as(role.value, wards=[WARD_A]) for role in Role}
     with app.app_context():
         records = populate_ward(WARD_A, "CANARYCSRF")
-        ids = matrix.Ids(records, staff[Role.ANALYST].user_id)
+        ids = matrix.Ids(records, staff[Role.ANALYST].user_id, uuid.uuid4())
         before = matrix.snapshot()
     failures, checked = [], 0
     for route in matrix.routes(app):
