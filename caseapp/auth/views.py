@@ -32,7 +32,14 @@ PENDING_KEY = "pending_login"
 
 def safe_next(target: str | None) -> str:
     """Only local paths: a login link must never send someone to another site."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+    # browsers read a backslash as a slash: "/\\evil.example" would leave the site like "//evil.example"
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and not urlsplit(target).netloc
+    ):
         return target
     return url_for("home.index")
 

@@ -115,11 +115,13 @@ def test_one_time_password_must_be_changed_first(app: Flask) -> None:
 def test_login_rejects_foreign_next_urls(app: Flask) -> None:
     with app.app_context():
         make_user("worker", username="thu")
-    client = app.test_client()
-    page = client.get("/auth/login").get_data(as_text=True)
-    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
-    response = client.post(
-        "/auth/login?next=//evil.example/x",
-        data={"username": "thu", "password": PASSWORD, "csrf_token": token},
-    )
-    assert response.headers["Location"] == "/"
+    for target in ("//evil.example/x", "/\\evil.example/x", "https://evil.example/", "/\\/evil.example"):
+        client = app.test_client()
+        page = client.get("/auth/login").get_data(as_text=True)
+        token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+        response = client.post(
+            "/auth/login",
+            query_string={"next": target},
+            data={"username": "thu", "password": PASSWORD, "csrf_token": token},
+        )
+        assert response.headers["Location"] == "/", target

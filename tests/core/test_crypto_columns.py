@@ -78,6 +78,17 @@ def test_an_update_reseals_only_the_changed_column(crypto_db: CryptoState) -> No
     assert load(person_id).full_name == "Mai Anh"
 
 
+def test_an_expired_row_can_be_changed_without_reading_it_first(crypto_db: CryptoState) -> None:
+    """After a commit every attribute is expired, the primary key too: the seal takes it from the identity."""
+    person = Person(full_name="Hằng", alias="H")
+    db.session.add(person)
+    db.session.commit()
+    person.alias = "Hằng Nga"  # no attribute read since the commit
+    db.session.commit()
+    reloaded = load(db.session.scalars(select(Person.id)).one())
+    assert (reloaded.full_name, reloaded.alias) == ("Hằng", "Hằng Nga")
+
+
 def test_swapping_values_between_rows_fails(crypto_db: CryptoState) -> None:
     first, second = add_person(full_name="Hoa"), add_person(full_name="Lan")
     write_raw(Person, "full_name", second, raw_value(Person, "full_name", first))

@@ -10,7 +10,9 @@ from pathlib import Path
 
 from flask import Flask
 from openpyxl import load_workbook
+from sqlalchemy import select
 
+from caseapp.exports.models import ExportJob
 from caseapp.extensions import db
 from tests.factories import WARD_A, WARD_B, make_client, make_contact, programme_wards
 
@@ -18,6 +20,7 @@ WARD_C = 25  # Phường Giảng Võ: the 2026 cohort's only ward in these tests
 OUTSIDE_WARD = 70  # Phường Hoàn Kiếm: not in the programme
 JAN = dt.date(2026, 1, 6)
 GENERATED = "2026-02-01T08:00:00"
+FORM = {"month": "2026-01", "fmt": "csv", "threshold": "10"}
 
 
 def january_programme(app: Flask) -> None:
@@ -75,3 +78,24 @@ def xlsx_text(content: bytes) -> str:
     """Every XML part of the workbook as text, to look for values that must not be there."""
     with zipfile.ZipFile(io.BytesIO(content)) as zf:
         return "\n".join(zf.read(name).decode("utf-8") for name in zf.namelist())
+
+
+def latest_job(app: Flask, user_id: int) -> ExportJob:
+    with app.app_context():
+        stmt = (
+            select(ExportJob).where(ExportJob.requested_by == user_id).order_by(ExportJob.requested_at.desc())
+        )
+        job = db.session.scalars(stmt).first()
+        assert job is not None
+        db.session.expunge_all()
+        return job
+
+
+def web_export(app: Flask, staff, fields: dict[str, str] = FORM):  # type: ignore[no-untyped-def]
+    """Ask for an export, follow to the list, download the file: the response of the download."""
+    asked = staff.post("/exports/monthly", fields)
+    assert asked.status_code == 303 and asked.headers["Location"].endswith("/exports/"), asked.status_code
+    job = latest_job(app, staff.user_id)
+    page = staff.get("/exports/").get_data(as_text=True)
+    assert f"/exports/{job.id}/file" in page
+    return staff.get(f"/exports/{job.id}/file")

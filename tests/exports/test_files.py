@@ -28,6 +28,7 @@ from tests.exports.helpers import (
     january_programme,
     run_export,
     statistics_by_row,
+    web_export,
     xlsx_sheets,
     xlsx_text,
 )
@@ -107,7 +108,7 @@ def test_no_personal_value_reaches_any_file(app: Flask, tmp_path: Path, login_as
     for role, wards in (("analyst", []), ("supervisor", [WARD_A])):
         staff = login_as(role, wards=wards)
         for fmt in ("csv", "xlsx"):
-            response = staff.post("/exports/monthly", {"month": "2026-01", "fmt": fmt, "threshold": "5"})
+            response = web_export(app, staff, {"month": "2026-01", "fmt": fmt, "threshold": "5"})
             assert response.status_code == 200
             files.append(response.get_data())
     for content in files:

@@ -12,32 +12,17 @@ from caseapp.core.audit import AuditEvent
 from caseapp.exports import jobs
 from caseapp.exports.models import ExportJob
 from caseapp.extensions import db
-from tests.exports.helpers import WARD_C, january_programme, statistics_by_row, xlsx_sheets
+from tests.exports.helpers import (
+    FORM,
+    WARD_C,
+    january_programme,
+    latest_job,
+    statistics_by_row,
+    web_export,
+    xlsx_sheets,
+)
 from tests.factories import WARD_A, WARD_B
 from tests.query_counter import count_queries
-
-FORM = {"month": "2026-01", "fmt": "csv", "threshold": "10"}
-
-
-def latest_job(app: Flask, user_id: int) -> ExportJob:
-    with app.app_context():
-        stmt = (
-            select(ExportJob).where(ExportJob.requested_by == user_id).order_by(ExportJob.requested_at.desc())
-        )
-        job = db.session.scalars(stmt).first()
-        assert job is not None
-        db.session.expunge_all()
-        return job
-
-
-def web_export(app: Flask, staff, fields: dict[str, str] = FORM):  # type: ignore[no-untyped-def]
-    """Ask for an export, follow to the list, download the file: the response of the download."""
-    asked = staff.post("/exports/monthly", fields)
-    assert asked.status_code == 303 and asked.headers["Location"].endswith("/exports/"), asked.status_code
-    job = latest_job(app, staff.user_id)
-    page = staff.get("/exports/").get_data(as_text=True)
-    assert f"/exports/{job.id}/file" in page
-    return staff.get(f"/exports/{job.id}/file")
 
 
 def export_events(app: Flask) -> list[AuditEvent]:

@@ -112,7 +112,11 @@ def seal_row(state: InstanceState[Any], mapping: EncryptedMapping, *, inserting:
             f"the primary key of a {mapping.table} row (which has encrypted columns) cannot change"
         )
     crypto: CryptoState | None = None
-    row = mapping.pk_context(dict_)
+    keys = dict_
+    if not inserting and state.identity is not None and any(dict_.get(k) is None for k in mapping.pk_keys):
+        # an expired row (after a commit) changed without being read first: its key is in its identity
+        keys = dict(zip(mapping.pk_keys, state.identity, strict=True))
+    row = mapping.pk_context(keys)
     for attr in mapping.attrs:
         value = dict_.get(attr.key)
         if value is None or isinstance(value, Sealed) or (not inserting and attr.key not in changed):
