@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -11,11 +12,14 @@ from sqlalchemy import select
 from caseapp.clients.models import Client, Consent
 from caseapp.core.audit import AuditEvent
 from caseapp.core.crypto.registry import PERSONAL_COLUMNS
+from caseapp.exports import files
+from caseapp.exports.service import build
 from caseapp.extensions import db
 from caseapp.indicators import queries as indicators
 from caseapp.indicators.periods import Period
 from caseapp.privacy.erasure import NOT_CLIENT_DATA, erasable_tables
 from caseapp.privacy.models import DataSubjectRequest
+from caseapp.wards.services import set_cohort
 from tests.conftest import using_postgres
 from tests.factories import WARD_A, WARD_B
 from tests.security.world import WardRecords, populate_ward
@@ -46,7 +50,10 @@ def database_files(app: Flask) -> list[Path]:
 
 def statistics() -> list[object]:
     january, year = Period.month(2026, 1), Period.full_year(2026)
+    stated = dt.datetime(2026, 2, 1, tzinfo=dt.UTC)  # the export states its time: the same for both
+    january_file = files.write(build(2026, 1, 5, None, stated), "csv", stated)
     return [
+        january_file,
         indicators.contact_total(january, [WARD_A]),
         indicators.contact_counts(january, [WARD_A, WARD_B]),
         indicators.indicator_total(january, [WARD_A]),
@@ -69,6 +76,7 @@ def test_every_table_with_personal_data_can_be_erased_by_client() -> None:
 def test_erasure_destroys_personal_data_and_keeps_the_statistics(app: Flask, login_as, wards) -> None:  # type: ignore[no-untyped-def]
     target, other = wards
     with app.app_context():
+        set_cohort(codes=[WARD_A, WARD_B], cohort=2025)  # so the export has ward figures to keep
         before = statistics()
         assert indicators.indicator_total(Period.month(2026, 1), [WARD_A]).denominator == 1
     assert erase(login_as, target).status_code == 302
