@@ -72,12 +72,40 @@ def _id_condition(value: str | None) -> tuple[ColumnElement[bool] | None, str | 
     return Client.id_number_bidx == blind_index("id_number", number), number
 
 
-def _candidates(user: Any, conditions: Iterable[ColumnElement[bool] | None]) -> list[Client]:
+# what deciding a match and listing it need: only these personal columns are decrypted for each candidate
+LOOKUP_COLUMNS = (
+    Client.id,
+    Client.code,
+    Client.alias,
+    Client.phone,
+    Client.id_number,
+    Client.ward_code,
+    Client.worker_id,
+    Client.status,
+    Client.restricted,
+    Client.erased_at,
+    Client.registered_on,
+)
+DUPLICATE_COLUMNS = (
+    Client.id,
+    Client.code,
+    Client.phone,
+    Client.id_number,
+    Client.full_name,
+    Client.birth_year,
+)
+
+
+def _candidates(
+    user: Any, conditions: Iterable[ColumnElement[bool] | None], columns: tuple[Any, ...]
+) -> list[Client]:
     wanted = [c for c in conditions if c is not None]
     if not wanted:
         return []
-    # blind indexes are truncated on purpose: they fetch a few candidates, decrypted values decide
-    return list(db.session.scalars(clients_visible_to(user).where(or_(*wanted))))
+    # blind indexes are truncated on purpose: they fetch about R / 1024 candidates, decrypted values decide;
+    # loading only `columns` keeps the other personal fields of those candidates sealed and unread
+    stmt = clients_visible_to(user).where(or_(*wanted)).options(load_only(*columns))
+    return list(db.session.scalars(stmt))
 
 
 def find_by_phone_or_id(user: Any, value: str) -> list[Client]:
@@ -86,7 +114,7 @@ def find_by_phone_or_id(user: Any, value: str) -> list[Client]:
     id_cond, number = _id_condition(value)
     found = [
         c
-        for c in _candidates(user, [phone_cond, id_cond])
+        for c in _candidates(user, [phone_cond, id_cond], LOOKUP_COLUMNS)
         if (phone is not None and c.phone == phone) or (number is not None and c.id_number == number)
     ]
     return sorted(found, key=lambda c: c.code)
@@ -101,7 +129,7 @@ def possible_duplicates(
     name = normalise_name(full_name) if full_name else ""
     name_cond = Client.name_birth_bidx == name_birth_year_index(name, birth_year) if name else None
     matches = set()
-    for client in _candidates(user, [phone_cond, id_cond, name_cond]):
+    for client in _candidates(user, [phone_cond, id_cond, name_cond], DUPLICATE_COLUMNS):
         same_phone = canon_phone is not None and client.phone == canon_phone
         same_id = canon_id is not None and client.id_number == canon_id
         same_name = bool(name) and client.birth_year == birth_year

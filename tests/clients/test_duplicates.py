@@ -87,3 +87,16 @@ def test_exact_search_by_phone_or_cccd_stays_in_scope(worker) -> None:  # type: 
     assert find_by_phone_or_id(worker, "0912345679") == []
     assert find_by_phone_or_id(worker, "không phải số") == []
     assert find_by_phone_or_id(make_user("analyst"), "0912345678") == []
+
+
+def test_a_lookup_opens_only_the_fields_it_needs(worker) -> None:  # type: ignore[no-untyped-def]
+    """Candidates of a truncated blind index are opened to decide; their other personal fields stay sealed."""
+    from sqlalchemy import inspect
+
+    client = new(worker, phone="0912345678", full_name="Lê Thị Hoa", notes="ghi chú", address="Ngõ 5")
+    db.session.expunge(client)
+    [found] = find_by_phone_or_id(worker, "0912345678")
+    unloaded = inspect(found).unloaded
+    assert {"full_name", "notes", "address", "date_of_birth"} <= unloaded
+    assert "phone" not in unloaded and "alias" not in unloaded
+    assert possible_duplicates(worker, phone="0912345678", id_number=None, full_name=None, birth_year=1990)
