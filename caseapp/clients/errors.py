@@ -114,6 +114,10 @@ class ClientClosed(ClientRefused):
     """A closed case takes no new needs, reassignment or second closing."""
 
 
+class ClientNotClosed(ClientRefused):
+    """Only a closed case can be reopened."""
+
+
 class ClientErased(ClientRefused):
     """The personal data of this client was erased; it cannot be edited."""
 

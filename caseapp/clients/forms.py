@@ -221,6 +221,10 @@ class ReassignForm(VersionedForm):
         self.worker.choices = choices([*pairs, *((w.id, w.display_name) for w in workers)])
 
 
+class ReopenForm(VersionedForm):
+    """Reopen a closed case: the version is all it needs (a concurrent change is detected)."""
+
+
 class CloseForm(VersionedForm):
     reason = SelectField(
         _l("Reason for closing"),

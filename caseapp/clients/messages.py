@@ -35,6 +35,7 @@ MESSAGES: dict[type[errors.ClientRefused], Any] = {
         "and make your change again."
     ),
     errors.ClientClosed: _l("This case is closed."),
+    errors.ClientNotClosed: _l("This case is open already."),
     errors.ClientErased: _l("This client's personal data was erased; the record cannot be edited."),
     errors.WorkerNotInWard: _l("Choose an active social worker of the client's ward."),
     errors.AlreadyAssigned: _l("The client is already assigned to this social worker."),

@@ -1,4 +1,5 @@
-"""Supervisor actions on a client: hand the case to another worker of its ward, close it with a reason."""
+"""Supervisor actions on a client: hand the case to another worker of its ward, close it with a reason,
+reopen it when the person comes back."""
 
 from __future__ import annotations
 
@@ -68,6 +69,34 @@ def close_client(
     flush_or_stale()
     audit.record(
         "client.closed",
+        user_id=actor.id,
+        entity_type="client",
+        entity_id=client.id,
+        ward_code=client.ward_code,
+        fields=["status", "closed_reason", "closed_on"],
+    )
+    db.session.commit()
+
+
+def reopen_client(*, client: Client, actor: User, expected_version: int | None = None) -> None:
+    """Make a closed case active again (the person came back); its closing stays in the audit trail.
+
+    An erased client is refused: its personal data is gone, and a returning person is registered anew.
+    """
+    if actor.role != Role.SUPERVISOR.value or client.ward_code not in ward_codes_of(actor):
+        raise errors.NotAllowed()
+    if client.erased_at is not None:
+        raise errors.ClientErased()
+    if client.status != ClientStatus.CLOSED.value:
+        raise errors.ClientNotClosed()
+    if expected_version is not None and client.version != expected_version:
+        raise errors.StaleClient()
+    client.status = ClientStatus.ACTIVE.value
+    client.closed_reason = None
+    client.closed_on = None
+    flush_or_stale()
+    audit.record(
+        "client.reopened",
         user_id=actor.id,
         entity_type="client",
         entity_id=client.id,

@@ -23,6 +23,7 @@ from caseapp.clients.forms import (
     NeedForm,
     ReassignForm,
     RegisterForm,
+    ReopenForm,
     WithdrawConsentForm,
     yes_no_value,
 )
@@ -145,6 +146,7 @@ def _detail_context(client: Client) -> dict[str, object]:
         "withdraw_form": WithdrawConsentForm(formdata=None, data={"withdrawn_on": hanoi_today()}),
         "reassign_form": reassign,
         "close_form": CloseForm(formdata=None, data={**version, "closed_on": hanoi_today()}),
+        "reopen_form": ReopenForm(formdata=None, data=version),
         "is_supervisor": supervising,
     }
 
@@ -283,6 +285,22 @@ def close(client_id: uuid.UUID) -> Response:
         flash(message(exc), "error")
     else:
         flash(_("Case closed."), "success")
+    return _back(client)
+
+
+@bp.route("/<uuid:client_id>/reopen", methods=["POST"])
+@allow(Role.SUPERVISOR, scoped=True)
+def reopen(client_id: uuid.UUID) -> Response:
+    client = queries.get_client_or_404(current_user, client_id)
+    form = ReopenForm()
+    if not form.validate_on_submit():
+        return _back_with_errors(client, form)
+    try:
+        supervision.reopen_client(client=client, actor=current_user, expected_version=form.version.data)
+    except errors.ClientRefused as exc:
+        flash(message(exc), "error")
+    else:
+        flash(_("Case reopened."), "success")
     return _back(client)
 
 

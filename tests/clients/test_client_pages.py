@@ -317,3 +317,28 @@ def test_supervisor_actions_return_to_a_local_page_only(app: Flask, login_as) ->
         body = {"worker": colleague.user_id, "version": 99, "next": next_url}  # a stale version: refused
         response = supervisor.post(f"/clients/{client_id}/reassign", body)
         assert response.headers["Location"].endswith(expected), next_url
+
+
+def test_reopening_from_the_client_page(app: Flask, login_as) -> None:  # type: ignore[no-untyped-def]
+    from caseapp.clients.supervision import close_client
+    from tests.factories import make_user
+
+    with app.app_context():
+        worker, boss = make_user("worker", wards=[WARD_A]), make_user("supervisor", wards=[WARD_A])
+        client = register(worker)
+        close_client(client=client, actor=boss, reason="moved", closed_on=TODAY)
+        client_id, version = client.id, client.version
+        db.session.remove()
+    supervisor = login_as("supervisor", wards=[WARD_A])
+    page = supervisor.get(f"/clients/{client_id}").get_data(as_text=True)
+    assert 'data-testid="reopen-form"' in page and "Mở lại hồ sơ" in page
+    response = supervisor.post(
+        f"/clients/{client_id}/reopen", {"version": str(version)}, follow_redirects=True
+    )
+    assert "Đã mở lại hồ sơ." in response.get_data(as_text=True)
+    again = supervisor.post(
+        f"/clients/{client_id}/reopen", {"version": str(version + 1)}, follow_redirects=True
+    )
+    assert "Hồ sơ này đang mở." in again.get_data(as_text=True)
+    refused = login_as("worker", wards=[WARD_A]).post(f"/clients/{client_id}/reopen", {"version": "1"})
+    assert refused.status_code == 403

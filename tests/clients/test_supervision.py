@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from caseapp.clients import errors
-from caseapp.clients.supervision import close_client, reassign_client
+from caseapp.clients.supervision import close_client, reassign_client, reopen_client
 from caseapp.extensions import db
 from tests.clients.helpers import TODAY, audit_dump, register
 from tests.factories import WARD_A, WARD_B, make_user, programme_wards
@@ -88,3 +88,33 @@ def test_close_refusals(team, reason: str, days: int, refusal: type[Exception]) 
     with pytest.raises(errors.NotAllowed):
         close_client(client=client, actor=worker, reason="moved", closed_on=TODAY)
     assert client.status == "active"
+
+
+def test_a_closed_case_is_reopened_when_the_person_comes_back(team) -> None:  # type: ignore[no-untyped-def]
+    supervisor, worker, _ = team
+    client = register(worker)
+    with pytest.raises(errors.ClientNotClosed):
+        reopen_client(client=client, actor=supervisor)
+    close_client(client=client, actor=supervisor, reason="moved", closed_on=TODAY)
+    with pytest.raises(errors.NotAllowed):
+        reopen_client(client=client, actor=worker)
+    with pytest.raises(errors.NotAllowed):
+        reopen_client(client=client, actor=make_user("supervisor", wards=[WARD_B]))
+    with pytest.raises(errors.StaleClient):
+        reopen_client(client=client, actor=supervisor, expected_version=1)
+    reopen_client(client=client, actor=supervisor, expected_version=client.version)
+    assert (client.status, client.closed_reason, client.closed_on) == ("active", None, None)
+    dump = audit_dump()
+    assert "client.closed" in dump and "client.reopened" in dump and "moved" not in dump
+    reassign_client(client=client, actor=supervisor, worker=team[2])  # an open case again
+
+
+def test_an_erased_client_is_not_reopened(team) -> None:  # type: ignore[no-untyped-def]
+    supervisor, worker, _ = team
+    client = register(worker)
+    close_client(client=client, actor=supervisor, reason="moved", closed_on=TODAY)
+    client.erased_at = dt.datetime(2026, 3, 1)
+    db.session.commit()
+    with pytest.raises(errors.ClientErased):
+        reopen_client(client=client, actor=supervisor)
+    assert client.status == "closed"
