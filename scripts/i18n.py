@@ -182,7 +182,7 @@ def main(argv: list[str]) -> int:
             print(line)
         return 1 if found else 0
     elif command == "check":
-        gaps = list(missing())
+        gaps = [*missing(), *clashes()]
         for gap in gaps:
             print(gap)
         return 1 if gaps else 0

@@ -60,7 +60,7 @@ class StatusForm(BaseForm):
         invalid_choice_message=BAD_CHOICE,
     )
     occurred_on = DateField(
-        _l("On"),
+        _l("Date"),
         format=DATE_FORMATS,
         validators=[InputRequired(message=REQUIRED)],
         invalid_value_message=BAD_DATE,
