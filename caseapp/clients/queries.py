@@ -73,19 +73,7 @@ def _id_condition(value: str | None) -> tuple[ColumnElement[bool] | None, str | 
 
 
 # what deciding a match and listing it need: only these personal columns are decrypted for each candidate
-LOOKUP_COLUMNS = (
-    Client.id,
-    Client.code,
-    Client.alias,
-    Client.phone,
-    Client.id_number,
-    Client.ward_code,
-    Client.worker_id,
-    Client.status,
-    Client.restricted,
-    Client.erased_at,
-    Client.registered_on,
-)
+LOOKUP_COLUMNS = (Client.phone, Client.id_number)
 DUPLICATE_COLUMNS = (
     Client.id,
     Client.code,
@@ -114,7 +102,7 @@ def find_by_phone_or_id(user: Any, value: str) -> list[Client]:
     id_cond, number = _id_condition(value)
     found = [
         c
-        for c in _candidates(user, [phone_cond, id_cond], LOOKUP_COLUMNS)
+        for c in _candidates(user, [phone_cond, id_cond], (*LOOKUP_COLUMNS, *_LIST_COLUMNS))
         if (phone is not None and c.phone == phone) or (number is not None and c.id_number == number)
     ]
     return sorted(found, key=lambda c: c.code)

@@ -23,6 +23,23 @@ def _check_supervisor(client: Client, actor: User, expected_version: int | None)
         raise errors.StaleClient()
 
 
+def _save(
+    client: Client, actor: User, action: str, fields: list[str], details: dict[str, object] | None = None
+) -> None:
+    """Write the change (refused if someone saved meanwhile), audit it with field names only, commit."""
+    flush_or_stale()
+    audit.record(
+        action,
+        user_id=actor.id,
+        entity_type="client",
+        entity_id=client.id,
+        ward_code=client.ward_code,
+        fields=fields,
+        details=details,
+    )
+    db.session.commit()
+
+
 def reassign_client(
     *, client: Client, actor: User, worker: User, expected_version: int | None = None
 ) -> None:
@@ -34,17 +51,9 @@ def reassign_client(
         raise errors.AlreadyAssigned()
     previous = client.worker_id
     client.worker_id = worker.id
-    flush_or_stale()
-    audit.record(
-        "client.reassigned",
-        user_id=actor.id,
-        entity_type="client",
-        entity_id=client.id,
-        ward_code=client.ward_code,
-        fields=["worker_id"],
-        details={"from_user_id": previous, "to_user_id": worker.id},
+    _save(
+        client, actor, "client.reassigned", ["worker_id"], {"from_user_id": previous, "to_user_id": worker.id}
     )
-    db.session.commit()
 
 
 def close_client(
@@ -66,16 +75,7 @@ def close_client(
     client.status = ClientStatus.CLOSED.value
     client.closed_reason = reason
     client.closed_on = closed_on
-    flush_or_stale()
-    audit.record(
-        "client.closed",
-        user_id=actor.id,
-        entity_type="client",
-        entity_id=client.id,
-        ward_code=client.ward_code,
-        fields=["status", "closed_reason", "closed_on"],
-    )
-    db.session.commit()
+    _save(client, actor, "client.closed", ["status", "closed_reason", "closed_on"])
 
 
 def reopen_client(*, client: Client, actor: User, expected_version: int | None = None) -> None:
@@ -94,13 +94,4 @@ def reopen_client(*, client: Client, actor: User, expected_version: int | None =
     client.status = ClientStatus.ACTIVE.value
     client.closed_reason = None
     client.closed_on = None
-    flush_or_stale()
-    audit.record(
-        "client.reopened",
-        user_id=actor.id,
-        entity_type="client",
-        entity_id=client.id,
-        ward_code=client.ward_code,
-        fields=["status", "closed_reason", "closed_on"],
-    )
-    db.session.commit()
+    _save(client, actor, "client.reopened", ["status", "closed_reason", "closed_on"])
