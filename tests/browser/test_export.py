@@ -59,6 +59,10 @@ def test_asking_for_and_downloading_the_monthly_export(
     finally:
         app.config["EXPORT_JOBS_INLINE"] = True
     assert saved.name == "caseapp-thong-ke-2026-01.xlsx"
-    sheet = load_workbook(saved, read_only=True)["Thống kê"]
-    codes = [row[2] for row in sheet.iter_rows(min_row=3, values_only=True) if row[1] == "ward"]
+    book = load_workbook(saved, read_only=True)
+    try:  # a read-only workbook keeps its file open until closed
+        sheet = book["Thống kê"]
+        codes = [row[2] for row in sheet.iter_rows(min_row=3, values_only=True) if row[1] == "ward"]
+    finally:
+        book.close()
     assert codes == rows

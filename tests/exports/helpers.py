@@ -71,7 +71,10 @@ def statistics_by_row(content: bytes) -> dict[str, dict[str, str]]:
 
 def xlsx_sheets(content: bytes) -> dict[str, list[list[object]]]:
     book = load_workbook(io.BytesIO(content), read_only=True)
-    return {sheet.title: [list(r) for r in sheet.iter_rows(values_only=True)] for sheet in book.worksheets}
+    try:  # a read-only workbook keeps its source open until closed
+        return {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in book.worksheets}
+    finally:
+        book.close()
 
 
 def xlsx_text(content: bytes) -> str:
