@@ -12,6 +12,7 @@ from caseapp.contacts.dates import hanoi_today
 from caseapp.core.db import utcnow
 from caseapp.exports.files import FORMATS
 from caseapp.exports.service import ExportRefused, monthly_export, parse_month, parse_threshold
+from caseapp.exports.suppression import ExportUnsafe
 from caseapp.extensions import db
 
 export_cli = AppGroup("export", help="Anonymised aggregate statistics for the city.")
@@ -45,5 +46,8 @@ def monthly(
         db.session.commit()
     except ExportRefused as exc:
         raise click.ClickException(str(exc)) from exc
+    except ExportUnsafe as exc:
+        # never expected: even the fallback (totals only) could not be protected; nothing is written
+        raise click.ClickException(f"{exc}: nothing was written; please report it with the month") from exc
     target.write_bytes(produced.content)
     click.echo(f"{target}: {len(produced.content)} bytes, sha256 {produced.sha256} (threshold {k})")

@@ -163,3 +163,18 @@ def test_outside_wards_are_never_a_row_of_their_own(app: Flask, tmp_path: Path) 
     rows = statistics_by_row(out.read_bytes())
     assert f"{OUTSIDE_WARD:05d}" not in rows and "other_wards" in rows
     assert rows["other_wards"]["month_clients_contacted"] == "35"
+
+
+def test_an_unprotectable_month_writes_nothing(app: Flask, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Never expected (the fallback publishes totals only), but if it happens: a message, no file, no event."""
+    from caseapp.exports import service
+    from caseapp.exports.suppression import ExportUnsafe
+
+    def unsafe(_data, _k):  # type: ignore[no-untyped-def]
+        raise ExportUnsafe("month 1 of 2026 could not be protected")
+
+    january_programme(app)
+    monkeypatch.setattr(service, "publish", unsafe)
+    out = tmp_path / "u.csv"
+    code, output = run_export(app, out, "--month", "2026-01")
+    assert code != 0 and "nothing was written" in output and not out.exists()
