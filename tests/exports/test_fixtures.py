@@ -166,7 +166,7 @@ def test_outside_wards_are_never_a_row_of_their_own(app: Flask, tmp_path: Path) 
 
 
 def test_an_unprotectable_month_writes_nothing(app: Flask, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """Never expected (the fallback publishes totals only), but if it happens: a message, no file, no event."""
+    """Never expected (the fallback publishes totals only), but if it happens: a message and no file."""
     from caseapp.exports import service
     from caseapp.exports.suppression import ExportUnsafe
 
