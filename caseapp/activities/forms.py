@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from caseapp.activities.labels import AUDIENCE_LABELS, KIND_LABELS
 from caseapp.activities.models import MAX_PARTICIPANTS, NOTE_MAX, ORGANISER_MAX, TOPIC_MAX
 from caseapp.activities.rules import FIRST_YEAR, local_today
-from caseapp.core.forms import BaseForm, choices
+from caseapp.core.forms import BaseForm, IntegerField, choices
 
 
 def year_choices() -> list[tuple[int, str]]:

@@ -9,7 +9,6 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
-    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -30,7 +29,7 @@ from caseapp.clients.models import CloseReason, ConsentPurpose, DataCategory, Se
 from caseapp.clients.needs import NeedDetails
 from caseapp.clients.rules import MAX_LENGTHS
 from caseapp.clients.services import ClientDetails, ConsentTerms
-from caseapp.core.forms import BaseForm, choices
+from caseapp.core.forms import BaseForm, IntegerField, choices
 from caseapp.users.models import User
 from caseapp.wards.models import Ward
 

@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
-    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -20,7 +19,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from caseapp.contacts.labels import CHANNEL_LABELS, TOPIC_LABELS
 from caseapp.contacts.models import Channel, Topic
 from caseapp.contacts.services import MAX_DURATION_MINUTES, MAX_NOTES_LENGTH
-from caseapp.core.forms import BaseForm, choices
+from caseapp.core.forms import BaseForm, IntegerField, choices
 from caseapp.wards.models import Ward
 
 REQUIRED = _l("This field is required.")

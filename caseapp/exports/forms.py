@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_babel import lazy_gettext as _l
-from wtforms import IntegerField, SelectField
+from wtforms import SelectField
 from wtforms.validators import InputRequired, NumberRange
 
-from caseapp.core.forms import BaseForm, choices
+from caseapp.core.forms import BaseForm, IntegerField, choices
 from caseapp.exports.service import FIRST_YEAR
 from caseapp.exports.suppression import DEFAULT_K, MIN_K
 

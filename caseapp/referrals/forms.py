@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, IntegerField, RadioField, SelectField, TextAreaField
+from wtforms import DateField, RadioField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
 from caseapp.clients.models import ServiceCategory
 from caseapp.contacts.forms import BAD_CHOICE, BAD_DATE, DATE_FORMATS, REQUIRED, optional_int
-from caseapp.core.forms import BaseForm, choices
+from caseapp.core.forms import BaseForm, IntegerField, choices
 from caseapp.providers.labels import CATEGORY_LABELS
 from caseapp.providers.models import Provider
 from caseapp.referrals.labels import STATUS_LABELS

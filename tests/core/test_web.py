@@ -59,3 +59,37 @@ def test_not_found_page_is_translated(app: Flask) -> None:
 def test_missing_csrf_token_gives_a_clear_400(app: Flask) -> None:
     response = app.test_client().post("/auth/login", data={"username": "a", "password": "b"})
     assert response.status_code == 400 and "Biểu mẫu đã hết hạn" in response.get_data(as_text=True)
+
+
+def test_an_absurdly_long_number_is_invalid_input_not_a_crash(app: Flask) -> None:
+    """WTForms' NumberRange turns the value into a float: 310 digits raised OverflowError (a 500)."""
+    from wtforms.validators import NumberRange
+
+    from caseapp.core.forms import BaseForm, IntegerField
+
+    class Form(BaseForm):
+        minutes = IntegerField(validators=[NumberRange(min=1, max=600)])
+
+    with app.test_request_context(method="POST", data={"minutes": "1" * 310}):
+        form = Form(meta={"csrf": False})
+        assert not form.validate()
+        assert form.minutes.errors and form.minutes.data is None
+    with app.test_request_context(method="POST", data={"minutes": "42"}):
+        form = Form(meta={"csrf": False})
+        assert form.validate() and form.minutes.data == 42
+
+
+def test_every_form_uses_the_safe_integer_field() -> None:
+    """A feature importing WTForms' own IntegerField would bring the OverflowError back."""
+    import re
+    from pathlib import Path
+
+    wtforms_import = re.compile(r"from wtforms(?:\.fields)? import (\([^)]*\)|[^\n]*)")
+    offenders = [
+        str(path)
+        for path in Path("caseapp").rglob("*.py")
+        if path != Path("caseapp/core/forms.py")
+        for names in wtforms_import.findall(path.read_text(encoding="utf-8"))
+        if re.search(r"\bIntegerField\b", names)
+    ]
+    assert offenders == []
