@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import IntegerField
 from wtforms.validators import InputRequired, NumberRange
 
-from caseapp.core.forms import BaseForm
+from caseapp.core.forms import BaseForm, IntegerField
 from caseapp.targets.services import MAX_CONTACTS, YEARS
 
 
