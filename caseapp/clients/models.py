@@ -143,7 +143,7 @@ class Need(Model):
     client_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
     category: Mapped[str] = mapped_column(String(30), index=True)
     identified_on: Mapped[dt.date] = mapped_column()
-    eligible: Mapped[bool | None] = mapped_column(Boolean, index=True)
+    eligible: Mapped[bool | None] = mapped_column(Boolean)
     eligibility_decided_on: Mapped[dt.date | None] = mapped_column(index=True)
     # a short basis for the decision; may describe the person's situation, so it is encrypted
     eligibility_basis: Mapped[str | None] = mapped_column(EncryptedText)

@@ -56,7 +56,7 @@ class Referral(Model):
     category: Mapped[str] = mapped_column(String(30), index=True)
     provider_id: Mapped[int | None] = mapped_column(ForeignKey("providers.id"), index=True)
     referred_on: Mapped[dt.date] = mapped_column()
-    status: Mapped[str] = mapped_column(String(16), default=ReferralStatus.REFERRED.value, index=True)
+    status: Mapped[str] = mapped_column(String(16), default=ReferralStatus.REFERRED.value)
     status_changed_on: Mapped[dt.date] = mapped_column()
     received_on: Mapped[dt.date | None] = mapped_column()
     notes: Mapped[str | None] = mapped_column(EncryptedText)
