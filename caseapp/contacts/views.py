@@ -20,6 +20,7 @@ from caseapp.contacts.labels import channel_label, topic_label
 from caseapp.contacts.models import Channel
 from caseapp.core.access import Role, allow
 from caseapp.core.nav import add_nav_entry
+from caseapp.core.web import Shortlist
 from caseapp.wards.queries import visible_wards
 
 bp = Blueprint("contacts", __name__, template_folder="templates")
@@ -55,9 +56,9 @@ def contacts_of_client(client: Client) -> list[object]:
 
 
 @bp.app_template_global()
-def contact_follow_ups(user: object) -> list[object]:
-    """For the caseload page (it includes contacts/_caseload_followups.html)."""
-    return list(queries.follow_ups_due(user))
+def contact_follow_ups(user: object) -> Shortlist:
+    """For the caseload page (it includes contacts/_caseload_followups.html): the most urgent first."""
+    return Shortlist.of(queries.follow_ups_due(user, limit=Shortlist.SHOWN + 1))
 
 
 @bp.app_context_processor

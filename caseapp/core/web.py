@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from flask import Flask, g, redirect, request, url_for
 from flask_login import current_user
@@ -81,3 +84,20 @@ def init_app(app: Flask) -> None:
     app.before_request(lambda: enforce_policy(app))
     app.before_request(force_password_change)
     app.after_request(security_headers)
+
+
+@dataclass(frozen=True)
+class Shortlist:
+    """The first SHOWN items of a list on a busy page, and whether there are more.
+
+    The caseload page rendered up to 100 follow-ups, each with its own form: unreadable on a phone and
+    most of the page's cost. Queries fetch SHOWN + 1 rows, so "more" costs nothing.
+    """
+
+    SHOWN: ClassVar[int] = 20
+    items: tuple[Any, ...]
+    more: bool
+
+    @classmethod
+    def of(cls, rows: Sequence[Any]) -> Shortlist:
+        return cls(tuple(rows[: cls.SHOWN]), len(rows) > cls.SHOWN)

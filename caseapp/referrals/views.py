@@ -16,6 +16,7 @@ from caseapp.contacts import client_rules
 from caseapp.contacts.dates import hanoi_today
 from caseapp.core.access import Role, allow
 from caseapp.core.nav import add_nav_entry
+from caseapp.core.web import Shortlist
 from caseapp.providers.labels import category_label
 from caseapp.providers.queries import find_provider, list_providers
 from caseapp.referrals import queries, services
@@ -62,9 +63,9 @@ def referrals_of_client(client: Client) -> list[object]:
 
 
 @bp.app_template_global()
-def referrals_waiting(user: object) -> list[object]:
-    """For the caseload page (it includes referrals/_caseload_waiting.html)."""
-    return list(queries.waiting_on_provider(user))
+def referrals_waiting(user: object) -> Shortlist:
+    """For the caseload page (it includes referrals/_caseload_waiting.html): the longest waiting first."""
+    return Shortlist.of(queries.waiting_on_provider(user, limit=Shortlist.SHOWN + 1))
 
 
 @bp.app_context_processor

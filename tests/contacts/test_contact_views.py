@@ -198,6 +198,27 @@ def test_follow_ups_due_show_for_their_worker_and_can_be_marked_done(app: Flask,
     assert vi(app, "No follow-ups due.") in worker.get("/contacts/").get_data(as_text=True)
 
 
+def test_the_caseload_shows_the_twenty_most_overdue_follow_ups_and_says_there_are_more(
+    app: Flask, login_as
+) -> None:  # type: ignore[no-untyped-def]
+    worker = login_as("worker", wards=[WARD_A])
+    with app.app_context():
+        client = consented_client(worker_id=worker.user_id)
+        for days in range(1, 23):  # 22 overdue, the oldest 22 days ago
+            make_contact(
+                TODAY - dt.timedelta(days=30),
+                client=client,
+                next_follow_up_on=TODAY - dt.timedelta(days=days),
+            )
+    section = worker.get("/contacts/").get_data(as_text=True).split('data-testid="follow-ups"')[1]
+    section = section.split("</div>")[0]
+    assert section.count('data-testid="follow-up-done"') == 20
+    assert 'data-testid="follow-ups-more"' in section
+    oldest = (TODAY - dt.timedelta(days=22)).strftime("%d/%m/%Y")
+    newest = (TODAY - dt.timedelta(days=1)).strftime("%d/%m/%Y")
+    assert oldest in section and newest not in section  # the most overdue first
+
+
 def test_supervisor_sees_every_follow_up_of_their_wards(app: Flask, login_as) -> None:  # type: ignore[no-untyped-def]
     supervisor = login_as("supervisor", wards=[WARD_A])
     with app.app_context():
