@@ -12,6 +12,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from hypothesis import settings
 from sqlalchemy import text
 
 from caseapp import create_app
@@ -20,6 +21,12 @@ from caseapp.wards.services import load_reference_wards
 from tests.factories import PASSWORD, make_user
 
 # reference data that survives between tests (emptied tables are refilled by fixtures as needed)
+# CI replays the same generated examples on every run, so a landing is blocked only by a change, and a
+# failure there can be reproduced; `make test` on a workstation explores new examples each time
+# (HYPOTHESIS_PROFILE=ci make test reproduces CI)
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
 PRESERVED_TABLES = {"wards", "alembic_version", "audit_head", "crypto_key_checks"}
 
 
