@@ -20,7 +20,7 @@ from caseapp.auth.models import RecoveryCode, SecondFactor
 from caseapp.auth.passwords import ONE_TIME_ALPHABET, hash_password, verify_password
 from caseapp.auth.services import revoke_all_sessions
 from caseapp.core import audit
-from caseapp.core.db import utcnow
+from caseapp.core.db import prepare_write, utcnow
 from caseapp.extensions import db
 from caseapp.users.models import User
 
@@ -70,6 +70,7 @@ def begin_enrolment(*, user: User) -> SecondFactor:
     if factor is not None and factor.confirmed_at is not None:
         raise CodeRejected("already enrolled")
     if factor is None:
+        prepare_write()  # the page is a GET: see caseapp.core.db
         factor = SecondFactor(user_id=user.id, secret=pyotp.random_base32(), created_at=utcnow())
         db.session.add(factor)
         db.session.commit()

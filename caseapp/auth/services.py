@@ -13,7 +13,7 @@ from caseapp.auth import throttle
 from caseapp.auth.models import UserSession
 from caseapp.auth.passwords import hash_password, verify_password
 from caseapp.core import audit
-from caseapp.core.db import utcnow
+from caseapp.core.db import prepare_write, utcnow
 from caseapp.extensions import db
 from caseapp.users.models import User
 
@@ -101,6 +101,7 @@ def load_session(token: str) -> User | None:
     idle = dt.timedelta(seconds=current_app.config["SESSION_IDLE_TIMEOUT_SECONDS"])
     absolute = dt.timedelta(seconds=current_app.config["SESSION_ABSOLUTE_TIMEOUT_SECONDS"])
     if now - session_row.last_seen_at > idle or now - session_row.created_at > absolute:
+        prepare_write()
         session_row.revoked = True
         db.session.commit()
         return None
@@ -108,6 +109,7 @@ def load_session(token: str) -> User | None:
     if not user.active:
         return None
     if now - session_row.last_seen_at > LAST_SEEN_GRANULARITY:
+        prepare_write()
         session_row.last_seen_at = now
         db.session.commit()
     user.session_token = token

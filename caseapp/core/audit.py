@@ -19,7 +19,7 @@ from flask_login import current_user
 from sqlalchemy import JSON, ForeignKey, Integer, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from caseapp.core.db import utcnow
+from caseapp.core.db import prepare_write, utcnow
 from caseapp.extensions import Model, db
 
 log = logging.getLogger(__name__)
@@ -102,6 +102,7 @@ def record(
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append an event to the chain in the current transaction (the caller commits)."""
+    prepare_write()
     head = _locked_head()
     info = dict(details or {})
     field_names = sorted(set(fields))

@@ -17,7 +17,7 @@ from flask import Flask, current_app
 from sqlalchemy import delete, select
 from sqlalchemy.orm import defer
 
-from caseapp.core.db import utcnow
+from caseapp.core.db import prepare_write, utcnow
 from caseapp.exports.models import KEEP_DAYS, ExportJob, JobStatus
 from caseapp.exports.service import monthly_export
 from caseapp.extensions import db
@@ -97,9 +97,11 @@ def wait_for_jobs(timeout: float = 60.0) -> None:
 
 def recent_jobs(user_id: int) -> list[ExportJob]:
     """The user's latest jobs, newest first, without their files; old ones are deleted on the way."""
-    cutoff = utcnow() - dt.timedelta(days=KEEP_DAYS)
-    db.session.execute(delete(ExportJob).where(ExportJob.requested_at < cutoff))
-    db.session.commit()
+    expired = ExportJob.requested_at < utcnow() - dt.timedelta(days=KEEP_DAYS)
+    if db.session.scalar(select(ExportJob.id).where(expired).limit(1)) is not None:
+        prepare_write()  # the page is a GET: see caseapp.core.db
+        db.session.execute(delete(ExportJob).where(expired))
+        db.session.commit()
     stmt = (
         select(ExportJob)
         .options(defer(ExportJob.content))
