@@ -20,7 +20,7 @@ translations: install
 	$(BIN)/python scripts/i18n.py compile
 
 setup: install translations
-	$(FLASK) setup
+	$(FLASK) setup --url http://$(HOST):$(PORT)
 
 run: setup
 	$(FLASK) run --host $(HOST) --port $(PORT)

@@ -25,8 +25,9 @@ def verify() -> None:
 
 
 @click.command("setup")
+@click.option("--url", default="http://127.0.0.1:5000", help="where the server will answer (for the message)")
 @with_appcontext
-def setup_command() -> None:
+def setup_command(url: str) -> None:
     """Bring the database up to date, load the wards, and create the first admin if there is none."""
     from caseapp.users.cli import ensure_admin
     from caseapp.wards.services import load_reference_wards
@@ -35,4 +36,4 @@ def setup_command() -> None:
     added = load_reference_wards()
     click.echo(f"database up to date; {added} wards added")
     ctx = click.get_current_context()
-    ctx.invoke(ensure_admin)
+    ctx.invoke(ensure_admin, url=url)

@@ -50,7 +50,8 @@ def create(username: str, role: str, wards: tuple[int, ...], display_name: str, 
 
 @users_cli.command("ensure-admin")
 @click.option("--username", default="admin")
-def ensure_admin(username: str) -> None:
+@click.option("--url", default="http://127.0.0.1:5000", help="where the server answers (for the message)")
+def ensure_admin(username: str, url: str) -> None:
     """Create the first admin with a printed one-time password, unless an admin exists."""
     if admin_exists():
         click.echo("an admin account exists; nothing to do")
@@ -59,5 +60,5 @@ def ensure_admin(username: str) -> None:
     click.echo("=" * 64)
     click.echo(f" First admin account created: {user.username}")
     click.echo(f" One-time password:           {secret}")
-    click.echo(" Log in at http://127.0.0.1:5000 and choose a new password.")
+    click.echo(f" Log in at {url} and choose a new password.")
     click.echo("=" * 64)

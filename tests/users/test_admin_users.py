@@ -66,7 +66,7 @@ def test_cli_reads_the_password_from_stdin(app: Flask) -> None:
 
 def test_ensure_admin_creates_only_one(app: Flask) -> None:
     runner = app.test_cli_runner()
-    first = runner.invoke(args=["users", "ensure-admin"])
-    assert "One-time password" in first.output
+    first = runner.invoke(args=["users", "ensure-admin", "--url", "http://127.0.0.1:8080"])
+    assert "One-time password" in first.output and "Log in at http://127.0.0.1:8080 " in first.output
     second = runner.invoke(args=["users", "ensure-admin"])
     assert "nothing to do" in second.output
