@@ -467,7 +467,7 @@ def bench_lookup(repeats: int) -> list[Figure]:
 
 def bench_dashboard(repeats: int, limit: float) -> Figure:
     """(5) the city dashboard, year to date, vs replaying the raw SQL it sends."""
-    from caseapp.contacts.dates import hanoi_today
+    from caseapp.core.clock import hanoi_today
     from caseapp.extensions import db
     from caseapp.indicators.dashboard import build_dashboard
     from caseapp.indicators.periods import Period
@@ -604,7 +604,7 @@ def bench_throughput(dep: Deployment, repeats: int, seconds: float) -> Figure:
 
 
 def run_database(dep: Deployment, args: argparse.Namespace) -> list[Figure]:
-    from caseapp.contacts.dates import hanoi_today
+    from caseapp.core.clock import hanoi_today
     from caseapp.extensions import db
     from caseapp.indicators.periods import Period
 

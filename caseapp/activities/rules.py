@@ -19,10 +19,10 @@ from caseapp.activities.models import (
     ActivityKind,
     AudienceGroup,
 )
+from caseapp.core.clock import hanoi_today
 
 # the programme started in 2025 (the first cohort of wards); nothing earlier belongs in the register
 FIRST_YEAR = 2025
-HANOI = dt.timezone(dt.timedelta(hours=7))
 # nine or more digits (phone, ID number) or an e-mail address: personal data has no place in an activity
 PERSONAL_PATTERN = re.compile(r"(?:\d[\s.\-]?){9,}|[^\s@]+@[^\s@]+\.[^\s@]+")
 
@@ -73,7 +73,7 @@ class ActivityFields:
 
 def local_today() -> dt.date:
     """Today in Hà Nội, which decides what counts as a future date."""
-    return dt.datetime.now(HANOI).date()
+    return hanoi_today()
 
 
 def check_date(value: dt.date, *, today: dt.date, year: int | None = None) -> list[Problem]:

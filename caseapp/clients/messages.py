@@ -11,7 +11,8 @@ from flask_wtf import FlaskForm
 
 from caseapp.clients import errors
 from caseapp.clients.labels import FIELD_LABELS
-from caseapp.clients.rules import MAX_LENGTHS, OLDEST_AGE, YOUNGEST_AGE, hanoi_today
+from caseapp.clients.rules import MAX_LENGTHS, OLDEST_AGE, YOUNGEST_AGE
+from caseapp.core.clock import hanoi_today
 
 MESSAGES: dict[type[errors.ClientRefused], Any] = {
     errors.ConsentRequired: _l(

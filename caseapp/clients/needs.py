@@ -10,6 +10,7 @@ from caseapp.clients.consents import consent_in_force
 from caseapp.clients.models import Client, ClientStatus, Need, ServiceCategory
 from caseapp.core import audit
 from caseapp.core.access import CASEWORK_ROLES, Role, ward_codes_of
+from caseapp.core.clock import hanoi_today
 from caseapp.extensions import db
 from caseapp.users.models import User
 
@@ -57,7 +58,7 @@ def _check(client: Client, actor: User, need: NeedDetails, today: dt.date) -> Ne
 
 def record_need(*, client: Client, actor: User, need: NeedDetails, today: dt.date | None = None) -> Need:
     """Record the client's need in a category, or update the one already recorded there."""
-    need = _check(client, actor, need, today or rules.hanoi_today())
+    need = _check(client, actor, need, today or hanoi_today())
     row = need_for(client, need.category)
     values = {
         "identified_on": need.identified_on,

@@ -6,13 +6,10 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from zoneinfo import ZoneInfo
 
 from caseapp.clients import errors
 from caseapp.clients.models import DataCategory
 from caseapp.core.crypto import normalise_phone
-
-HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 
 # the longest text each field takes; forms declare the same limits so the browser stops typing there
 MAX_LENGTHS: Mapping[str, int] = {
@@ -40,11 +37,6 @@ _CCCD = re.compile(r"^[0-9]{12}$")
 _SPACES = re.compile(r"[\s.\-]")
 # a client is at least 10 and at most 100 years old: anything else is a typo in the year
 YOUNGEST_AGE, OLDEST_AGE = 10, 100
-
-
-def hanoi_today() -> dt.date:
-    """Today in Hà Nội (the server clock is UTC; from 17:00 UTC it is already tomorrow there)."""
-    return dt.datetime.now(HANOI).date()
 
 
 def earliest_record_date(today: dt.date) -> dt.date:

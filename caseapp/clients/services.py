@@ -17,6 +17,7 @@ from caseapp.clients.models import Client, Consent, ConsentPurpose, DataCategory
 from caseapp.clients.queries import possible_duplicates
 from caseapp.core import audit
 from caseapp.core.access import CASEWORK_ROLES, Role, ward_codes_of
+from caseapp.core.clock import hanoi_today
 from caseapp.core.crypto import blind_index, name_birth_year_index
 from caseapp.extensions import db
 from caseapp.users.models import User
@@ -122,7 +123,7 @@ def register_client(
     today: dt.date | None = None,
 ) -> Client:
     """Register a client with their consent, in one of the actor's programme wards."""
-    today = today or rules.hanoi_today()
+    today = today or hanoi_today()
     _check_actor_ward(actor, ward_code)
     ward = db.session.get(Ward, ward_code)
     if ward is None or ward.cohort is None or not ward.active:
@@ -195,7 +196,7 @@ def update_client(
     today: dt.date | None = None,
 ) -> list[str]:
     """Save an edit made on a form opened at `expected_version`; returns the names of the changed fields."""
-    today = today or rules.hanoi_today()
+    today = today or hanoi_today()
     check_can_edit(client, actor)
     if client.version != expected_version:
         raise errors.StaleClient()
@@ -265,7 +266,7 @@ def withdraw_consent(
     *, client: Client, actor: User, withdrawn_on: dt.date, today: dt.date | None = None
 ) -> Consent:
     """Record that the person withdrew consent on `withdrawn_on`; the record becomes restricted."""
-    today = today or rules.hanoi_today()
+    today = today or hanoi_today()
     if Role(actor.role) not in CASEWORK_ROLES or client.ward_code not in ward_codes_of(actor):
         raise errors.NotAllowed()
     consent = consent_in_force(client)

@@ -10,6 +10,7 @@ from caseapp.clients.models import Client, ClientStatus, CloseReason
 from caseapp.clients.services import flush_or_stale
 from caseapp.core import audit
 from caseapp.core.access import Role, ward_codes_of
+from caseapp.core.clock import hanoi_today
 from caseapp.extensions import db
 from caseapp.users.models import User
 
@@ -69,7 +70,7 @@ def close_client(
     _check_supervisor(client, actor, expected_version)
     if reason not in set(CloseReason):
         raise errors.UnknownChoice("reason")
-    if closed_on > (today or rules.hanoi_today()):
+    if closed_on > (today or hanoi_today()):
         raise errors.DateInFuture("closed_on")
     rules.check_not_before("closed_on", closed_on, client.registered_on)
     client.status = ClientStatus.CLOSED.value

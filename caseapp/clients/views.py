@@ -30,8 +30,8 @@ from caseapp.clients.forms import (
 from caseapp.clients.labels import ClientLabels
 from caseapp.clients.messages import message, show_refusal
 from caseapp.clients.models import Client, Need
-from caseapp.clients.rules import hanoi_today
 from caseapp.core.access import ALL_ROLES, Role, allow
+from caseapp.core.clock import hanoi_today
 from caseapp.core.nav import add_nav_entry
 from caseapp.wards.queries import visible_wards
 

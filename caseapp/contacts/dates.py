@@ -1,16 +1,8 @@
-"""The programme's calendar: today in Hà Nội, and the range of dates a record can plausibly carry."""
+"""The range of dates a record can plausibly carry (today in Hà Nội is caseapp.core.clock's)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
-
-HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-def hanoi_today() -> dt.date:
-    """Today in Hà Nội; the server clock is UTC, and from 17:00 UTC it is already tomorrow there."""
-    return dt.datetime.now(HANOI).date()
 
 
 def earliest_plausible(today: dt.date) -> dt.date:

@@ -11,9 +11,9 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import aliased, load_only, selectinload
 
 from caseapp.clients.models import Client, ClientStatus
-from caseapp.contacts.dates import hanoi_today
 from caseapp.contacts.models import Contact
 from caseapp.core.access import Role, casework_ward_filter, user_role
+from caseapp.core.clock import hanoi_today
 from caseapp.extensions import db
 
 # what lists show: no notes (nor the client's personal fields) are decrypted for a list

@@ -9,10 +9,11 @@ from sqlalchemy import select
 
 from caseapp.clients.models import Client
 from caseapp.contacts.client_rules import check_client_can_be_served
-from caseapp.contacts.dates import earliest_plausible, hanoi_today
+from caseapp.contacts.dates import earliest_plausible
 from caseapp.contacts.models import Channel, Contact, Topic
 from caseapp.core import audit
 from caseapp.core.access import CASEWORK_ROLES, Role, ward_codes_of
+from caseapp.core.clock import hanoi_today
 from caseapp.extensions import db
 from caseapp.users.models import User
 

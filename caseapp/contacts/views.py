@@ -14,11 +14,11 @@ from caseapp.auth.views import safe_next
 from caseapp.clients.models import Client
 from caseapp.clients.queries import find_client_by_code, get_client_or_404
 from caseapp.contacts import client_rules, queries, services
-from caseapp.contacts.dates import hanoi_today
 from caseapp.contacts.forms import ConfirmForm, ContactForm
 from caseapp.contacts.labels import channel_label, topic_label
 from caseapp.contacts.models import Channel
 from caseapp.core.access import Role, allow
+from caseapp.core.clock import hanoi_today
 from caseapp.core.nav import add_nav_entry
 from caseapp.core.web import Shortlist
 from caseapp.wards.queries import visible_wards

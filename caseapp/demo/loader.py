@@ -18,10 +18,10 @@ from sqlalchemy import Table, func, select
 
 from caseapp.auth.passwords import hash_password
 from caseapp.clients.models import Client, Consent, Need
-from caseapp.contacts.dates import hanoi_today
 from caseapp.contacts.models import Contact
 from caseapp.core import audit
 from caseapp.core.access import Role
+from caseapp.core.clock import hanoi_today
 from caseapp.core.crypto import blind_index, name_birth_year_index
 from caseapp.core.crypto.bulk import ColumnSealer
 from caseapp.core.db import utcnow

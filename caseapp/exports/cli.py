@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from caseapp.contacts.dates import hanoi_today
+from caseapp.core.clock import hanoi_today
 from caseapp.core.db import utcnow
 from caseapp.exports.files import FORMATS
 from caseapp.exports.service import ExportRefused, monthly_export, parse_month, parse_threshold

@@ -15,9 +15,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
-from caseapp.contacts.dates import hanoi_today
 from caseapp.core import audit
 from caseapp.core.access import Role, allow
+from caseapp.core.clock import hanoi_today
 from caseapp.core.forms import choices
 from caseapp.core.nav import add_nav_entry
 from caseapp.exports import jobs

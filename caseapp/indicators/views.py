@@ -10,9 +10,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
-from caseapp.contacts.dates import hanoi_today
 from caseapp.contacts.labels import topic_label
 from caseapp.core.access import Role, allow
+from caseapp.core.clock import hanoi_today
 from caseapp.core.nav import add_nav_entry
 from caseapp.indicators import caseload
 from caseapp.indicators.dashboard import DEFAULT_SORT, SORT_KEYS, build_dashboard, sort_wards

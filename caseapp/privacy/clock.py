@@ -1,13 +1,5 @@
-"""Today in Hà Nội, in one place, so retention can be tested with a frozen clock."""
+"""Today in Hà Nội for the privacy services, which look it up here at each call: a test freezes it here."""
 
 from __future__ import annotations
 
-import datetime as dt
-from zoneinfo import ZoneInfo
-
-HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-def hanoi_today() -> dt.date:
-    """The date in Hà Nội now (the server clock is UTC)."""
-    return dt.datetime.now(HANOI).date()
+from caseapp.core.clock import hanoi_today as hanoi_today

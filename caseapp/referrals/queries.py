@@ -11,8 +11,8 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import aliased, load_only, selectinload
 
 from caseapp.clients.models import Client
-from caseapp.contacts.dates import hanoi_today
 from caseapp.core.access import Role, casework_ward_filter, user_role
+from caseapp.core.clock import hanoi_today
 from caseapp.extensions import db
 from caseapp.referrals.models import OPEN_STATUSES, TRANSITIONS, Referral, ReferralStatus
 

@@ -8,9 +8,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from caseapp.clients.models import Client, ServiceCategory
 from caseapp.contacts.client_rules import check_client_can_be_served
-from caseapp.contacts.dates import earliest_plausible, hanoi_today
+from caseapp.contacts.dates import earliest_plausible
 from caseapp.core import audit
 from caseapp.core.access import CASEWORK_ROLES, Role, ward_codes_of
+from caseapp.core.clock import hanoi_today
 from caseapp.extensions import db
 from caseapp.providers.models import Provider
 from caseapp.providers.queries import provider_offers

@@ -13,8 +13,8 @@ from werkzeug.wrappers import Response
 from caseapp.clients.models import Client
 from caseapp.clients.queries import get_client_or_404
 from caseapp.contacts import client_rules
-from caseapp.contacts.dates import hanoi_today
 from caseapp.core.access import Role, allow
+from caseapp.core.clock import hanoi_today
 from caseapp.core.nav import add_nav_entry
 from caseapp.core.web import Shortlist
 from caseapp.providers.labels import category_label

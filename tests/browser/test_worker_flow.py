@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from caseapp.contacts.dates import hanoi_today
+from caseapp.core.clock import hanoi_today
 from tests.browser_support import (
     DESKTOP,
     PHONE,

@@ -8,9 +8,9 @@ from typing import Any
 from sqlalchemy import func, select, text
 
 from caseapp.clients.models import Client, Consent, Need
-from caseapp.clients.rules import hanoi_today
 from caseapp.clients.services import ClientDetails, ConsentTerms, register_client
 from caseapp.core.audit import AuditEvent
+from caseapp.core.clock import hanoi_today
 from caseapp.extensions import db
 from caseapp.users.models import User
 from tests.factories import WARD_A

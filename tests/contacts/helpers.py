@@ -11,9 +11,9 @@ from sqlalchemy import func, select, update
 
 from caseapp.clients.codes import new_code
 from caseapp.clients.models import Client, Consent
-from caseapp.contacts.dates import hanoi_today
 from caseapp.contacts.models import Contact
 from caseapp.core.audit import AuditEvent
+from caseapp.core.clock import hanoi_today
 from caseapp.extensions import db
 from caseapp.providers.models import Provider
 from caseapp.referrals.models import Referral, ReferralEvent

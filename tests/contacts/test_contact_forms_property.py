@@ -9,8 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from caseapp.contacts.dates import earliest_plausible, hanoi_today
+from caseapp.contacts.dates import earliest_plausible
 from caseapp.contacts.models import Channel, Contact, Topic
+from caseapp.core.clock import hanoi_today
 from caseapp.extensions import db
 from tests.contacts.fuzz import form_data
 from tests.contacts.helpers import TODAY, consented_client, counts

@@ -11,8 +11,8 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from caseapp.clients.models import Client, Consent, Need
-from caseapp.contacts.dates import hanoi_today
 from caseapp.contacts.models import Contact
+from caseapp.core.clock import hanoi_today
 from caseapp.core.crypto import blind_index
 from caseapp.demo import loader
 from caseapp.demo.plan import Planner

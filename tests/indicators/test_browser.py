@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from flask import Flask
 
-from caseapp.contacts.dates import hanoi_today
+from caseapp.core.clock import hanoi_today
 from tests.browser_support import PHONE, browser_page, live_server, login, requires_chromium, screenshot
 from tests.factories import WARD_A, WARD_B, make_client, make_contact, make_need, make_referral, make_user
 from tests.indicators.scenario import build
