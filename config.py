@@ -24,6 +24,11 @@ def database_url(instance_dir: Path) -> str:
     url = os.environ.get("DATABASE_URL", "").strip()
     if not url:
         return f"sqlite:///{instance_dir / 'caseapp.sqlite3'}"
+    return with_driver(url)
+
+
+def with_driver(url: str) -> str:
+    """A PostgreSQL URL as written by hand (postgres://, postgresql://) made to use psycopg 3, ours."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]

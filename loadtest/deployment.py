@@ -26,6 +26,8 @@ from flask_migrate import upgrade
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
+from config import with_driver
+
 REPO = Path(__file__).resolve().parent.parent
 LOOPBACK = frozenset({"127.0.0.1", "localhost"})
 PASSWORD = "load-test password 2026"
@@ -107,6 +109,8 @@ class Deployment:
 def deployment(workdir: Path, database_url: str | None = None) -> Iterator[Deployment]:
     """A fresh deployment: SQLite (in `workdir` unless given), or a new database on a PostgreSQL server."""
     workdir.mkdir(parents=True, exist_ok=True)
+    if database_url is not None:
+        database_url = with_driver(database_url)  # the docs' postgresql://... as the app reads it
     if database_url is None or make_url(database_url).get_backend_name() == "sqlite":
         yield Deployment(workdir, database_url or f"sqlite:///{workdir / 'caseapp.sqlite3'}")
         return

@@ -40,5 +40,8 @@ def test_development_generates_a_private_secret_key_once(
 def test_database_url_uses_psycopg3(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("DATABASE_URL", "postgresql://u:p@h/db")
     assert config.database_url(tmp_path) == "postgresql+psycopg://u:p@h/db"
+    # the load test and the benchmarks take the same hand-written URLs
+    assert config.with_driver("postgresql://u:p@127.0.0.1/x") == "postgresql+psycopg://u:p@127.0.0.1/x"
+    assert config.with_driver("sqlite:///a.db") == "sqlite:///a.db"
     monkeypatch.delenv("DATABASE_URL")
     assert config.database_url(tmp_path).startswith("sqlite:///")
