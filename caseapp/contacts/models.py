@@ -39,9 +39,8 @@ class Topic(enum.StrEnum):
 
 class Contact(Model):
     __tablename__ = "contacts"
-    # monthly and year-to-date statistics filter by ward and date: keep them index-only
+    # statistics by ward and date use ix_contacts_ward_date_client (caseapp/indicators/indexes.py)
     __table_args__ = (
-        Index("ix_contacts_ward_date", "ward_code", "contact_date"),
         Index("ix_contacts_client_date", "client_id", "contact_date"),
         # the caseload's follow-ups due: only the open ones, a small fraction of all contacts, per ward
         Index(
