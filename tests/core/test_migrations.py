@@ -23,8 +23,12 @@ def test_single_migration_head() -> None:
 
     cfg = Config()
     cfg.set_main_option("script_location", "migrations")
-    heads = ScriptDirectory.from_config(cfg).get_heads()
+    scripts = ScriptDirectory.from_config(cfg)
+    heads = scripts.get_heads()
     assert len(heads) == 1, f"several migration heads {heads}: add a merge revision"
+    # alembic_version.version_num is VARCHAR(32): PostgreSQL refuses a longer id (SQLite does not care)
+    too_long = [r.revision for r in scripts.walk_revisions() if len(r.revision) > 32]
+    assert not too_long, f"revision ids over 32 characters: {too_long}"
 
 
 def _plain(index: Index) -> bool:

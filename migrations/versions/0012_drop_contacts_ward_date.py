@@ -4,7 +4,7 @@ Migration 0008 added (ward_code, contact_date, client_id) so that the statistics
 index alone; every query that used (ward_code, contact_date) can use it the same way. The narrower index
 only cost a write on every contact saved.
 
-Revision ID: 0012_drop_redundant_contact_index
+Revision ID: 0012_drop_contacts_ward_date
 Revises: 0011_drop_unselective_indexes
 Create Date: 2026-11-29 07:50:00
 
@@ -13,7 +13,7 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = '0012_drop_redundant_contact_index'
+revision = '0012_drop_contacts_ward_date'
 down_revision = '0011_drop_unselective_indexes'
 branch_labels = None
 depends_on = None
