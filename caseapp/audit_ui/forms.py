@@ -6,9 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
-from caseapp.core.forms import BaseForm
-
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+from caseapp.core.forms import DATE_FORMATS, BaseForm
 
 
 def optional_int(value: object) -> int | None:

@@ -29,17 +29,20 @@ from caseapp.clients.models import CloseReason, ConsentPurpose, DataCategory, Se
 from caseapp.clients.needs import NeedDetails
 from caseapp.clients.rules import MAX_LENGTHS
 from caseapp.clients.services import ClientDetails, ConsentTerms
-from caseapp.core.forms import BaseForm, IntegerField, choices
+from caseapp.core.forms import (
+    BAD_CHOICE,
+    BAD_DATE,
+    BAD_NUMBER,
+    DATE_FORMATS,
+    REQUIRED,
+    TOO_LONG,
+    BaseForm,
+    IntegerField,
+    choices,
+)
 from caseapp.users.models import User
 from caseapp.wards.models import Ward
 
-REQUIRED = _l("This field is required.")
-BAD_DATE = _l("Enter a valid date (dd/mm/yyyy).")
-BAD_CHOICE = _l("Choose one of the options shown.")
-BAD_NUMBER = _l("Enter a whole number.")
-TOO_LONG = _l("At most %(max)d characters.")
-# the browser's date input sends ISO dates; a phone without one may send what the worker typed
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 YES_NO = {"yes": True, "no": False}
 
 

@@ -19,15 +19,17 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from caseapp.contacts.labels import CHANNEL_LABELS, TOPIC_LABELS
 from caseapp.contacts.models import Channel, Topic
 from caseapp.contacts.services import MAX_DURATION_MINUTES, MAX_NOTES_LENGTH
-from caseapp.core.forms import BaseForm, IntegerField, choices
+from caseapp.core.forms import (
+    BAD_CHOICE,
+    BAD_DATE,
+    BAD_NUMBER,
+    DATE_FORMATS,
+    REQUIRED,
+    BaseForm,
+    IntegerField,
+    choices,
+)
 from caseapp.wards.models import Ward
-
-REQUIRED = _l("This field is required.")
-BAD_DATE = _l("Enter a valid date (dd/mm/yyyy).")
-BAD_CHOICE = _l("Choose one of the options shown.")
-BAD_NUMBER = _l("Enter a whole number.")
-# the browser's date input sends ISO dates; a phone without one may send what the worker typed
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 
 def optional_int(value: object) -> int | None:

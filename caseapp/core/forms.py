@@ -13,6 +13,15 @@ from wtforms.fields.choices import SelectChoice
 # longer than any count the app takes; WTForms' NumberRange turns a longer number into a float and crashes
 MAX_INTEGER_DIGITS = 15
 
+# the messages every form uses, worded once
+REQUIRED = _l("This field is required.")
+BAD_DATE = _l("Enter a valid date (dd/mm/yyyy).")
+BAD_CHOICE = _l("Choose one of the options shown.")
+BAD_NUMBER = _l("Enter a whole number.")
+TOO_LONG = _l("At most %(max)d characters.")
+# the browser's date input sends ISO dates; a phone without one may send what the worker typed
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+
 
 class BaseForm(FlaskForm):
     """Every form carries a CSRF token; services, not forms, hold the business rules."""

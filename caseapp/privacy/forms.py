@@ -6,11 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, StringField
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
-from caseapp.core.forms import BaseForm
-
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
-REQUIRED = _l("This field is required.")
-BAD_DATE = _l("Enter a valid date (dd/mm/yyyy).")
+from caseapp.core.forms import BAD_DATE, DATE_FORMATS, REQUIRED, BaseForm
 
 
 class FindClientForm(BaseForm):

@@ -8,12 +8,9 @@ from wtforms.validators import InputRequired, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from caseapp.clients.models import ServiceCategory
-from caseapp.core.forms import BaseForm, choices
+from caseapp.core.forms import BAD_CHOICE, TOO_LONG, BaseForm, choices
 from caseapp.providers.labels import CATEGORY_LABELS
 from caseapp.providers.services import MAX_ADDRESS, MAX_NAME, PHONE_PATTERN
-
-TOO_LONG = _l("At most %(max)d characters.")
-BAD_CHOICE = _l("Choose one of the options shown.")
 
 
 class ProviderForm(BaseForm):
