@@ -40,6 +40,21 @@ def test_absolute_timeout_ends_even_a_busy_session(app: Flask, login_as) -> None
         assert UserSession.query.filter_by(user_id=worker.user_id).one().revoked
 
 
+def test_a_page_view_keeps_a_session_alive(app: Flask, login_as) -> None:  # type: ignore[no-untyped-def]
+    """Reading a page refreshes the session's last-seen time (at most every few minutes): a write from a
+    GET, which must not trip the read-only guard of caseapp.core.db."""
+    worker = login_as("worker")
+    with app.app_context():
+        row = UserSession.query.filter_by(user_id=worker.user_id).one()
+        row.last_seen_at -= dt.timedelta(minutes=20)  # idle, but within the 30 minutes
+        before = row.last_seen_at
+        db.session.commit()
+    assert worker.get("/").status_code == 200
+    with app.app_context():
+        row = UserSession.query.filter_by(user_id=worker.user_id).one()
+        assert row.last_seen_at > before + dt.timedelta(minutes=19) and not row.revoked
+
+
 def test_defaults_are_thirty_minutes_idle_and_twelve_hours_absolute(app: Flask) -> None:
     assert app.config["SESSION_IDLE_TIMEOUT_SECONDS"] == 30 * 60
     assert app.config["SESSION_ABSOLUTE_TIMEOUT_SECONDS"] == 12 * 60 * 60

@@ -149,6 +149,29 @@ def test_a_pending_job_refreshes_the_page_and_a_stale_one_shows_interrupted(app:
     assert "Đang chuẩn bị" in page and "Bị gián đoạn" in page
 
 
+def test_jobs_older_than_thirty_days_are_deleted_when_the_page_is_read(app: Flask, login_as) -> None:  # type: ignore[no-untyped-def]
+    analyst = login_as("analyst")
+    with app.app_context():
+        from caseapp.core.db import utcnow
+
+        for age in (dt.timedelta(days=29), dt.timedelta(days=31)):
+            db.session.add(
+                ExportJob(
+                    requested_by=analyst.user_id,
+                    requested_at=utcnow() - age,
+                    month="2026-01",
+                    threshold=10,
+                    fmt="csv",
+                    status="failed",
+                )
+            )
+        db.session.commit()
+    assert analyst.get("/exports/").status_code == 200
+    with app.app_context():
+        kept = db.session.scalars(select(ExportJob.requested_at)).all()
+        assert len(kept) == 1 and kept[0] > utcnow() - dt.timedelta(days=30)
+
+
 def test_the_engine_runs_without_holding_the_database(app: Flask, login_as, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """SQLite takes its write lock at BEGIN: an open transaction during the minutes of suppression
     would stop every worker from saving. The export reads first, ends the transaction, then suppresses."""
