@@ -9,13 +9,14 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from caseapp.activities.labels import AUDIENCE_LABELS, KIND_LABELS
 from caseapp.activities.models import MAX_PARTICIPANTS, NOTE_MAX, ORGANISER_MAX, TOPIC_MAX
-from caseapp.activities.rules import FIRST_YEAR, local_today
+from caseapp.activities.rules import FIRST_YEAR
+from caseapp.core.clock import hanoi_today
 from caseapp.core.forms import BaseForm, IntegerField, choices
 
 
 def year_choices() -> list[tuple[int, str]]:
     """Programme years up to this one, newest first."""
-    return [(year, str(year)) for year in range(local_today().year, FIRST_YEAR - 1, -1)]
+    return [(year, str(year)) for year in range(hanoi_today().year, FIRST_YEAR - 1, -1)]
 
 
 class ActivityForm(BaseForm):

@@ -24,10 +24,10 @@ from caseapp.activities.rules import (
     check_participants,
     check_texts,
     check_ward,
-    local_today,
 )
 from caseapp.activities.services import EDITABLE, allowed_ward_codes, known_ward_codes
 from caseapp.core import audit
+from caseapp.core.clock import hanoi_today
 from caseapp.extensions import db
 
 HEADER = ("date", "ward_code", "kind", "audience", "participants", "topic", "organiser", "note")
@@ -73,7 +73,7 @@ def import_activities_csv(
     *, content: bytes, year: int, actor: Any | None, today: dt.date | None = None
 ) -> int:
     """Check every row of a CSV for `year`, then store all of them in one transaction; returns the count."""
-    rows = parse_activities_csv(content, year=year, actor=actor, today=today or local_today())
+    rows = parse_activities_csv(content, year=year, actor=actor, today=today or hanoi_today())
     for fields in rows:
         activity = Activity(**{name: getattr(fields, name) for name in EDITABLE})
         activity.created_by = getattr(actor, "id", None)

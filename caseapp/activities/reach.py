@@ -14,9 +14,9 @@ from sqlalchemy import Select, extract, func, select
 
 from caseapp.activities.models import AWARENESS_KINDS, Activity, ActivityKind, AudienceGroup, TargetMeasure
 from caseapp.activities.queries import activities_visible_to, in_year
-from caseapp.activities.rules import local_today
 from caseapp.activities.targets import year_targets
 from caseapp.core.access import sees_all_wards
+from caseapp.core.clock import hanoi_today
 from caseapp.extensions import db
 from caseapp.wards.models import Ward
 from caseapp.wards.queries import wards_visible_to
@@ -114,7 +114,7 @@ def coverage(user: Any, year: int, target: int | None) -> Coverage:
 def reach_report(user: Any, year: int, *, today: dt.date | None = None) -> ReachReport:
     """Everything the reach dashboard shows for `year`, within what `user` may see."""
     targets = year_targets(year)
-    shown = months_shown(year, today or local_today())
+    shown = months_shown(year, today or hanoi_today())
     audience_months: dict[str, dict[int, int]] = {a.value: {} for a in AudienceGroup}
     trained_months: dict[int, int] = {}
     courses = 0

@@ -19,7 +19,6 @@ from caseapp.activities.models import (
     ActivityKind,
     AudienceGroup,
 )
-from caseapp.core.clock import hanoi_today
 
 # the programme started in 2025 (the first cohort of wards); nothing earlier belongs in the register
 FIRST_YEAR = 2025
@@ -69,11 +68,6 @@ class ActivityFields:
             self.organiser.strip(),
             note,
         )
-
-
-def local_today() -> dt.date:
-    """Today in Hà Nội, which decides what counts as a future date."""
-    return hanoi_today()
 
 
 def check_date(value: dt.date, *, today: dt.date, year: int | None = None) -> list[Problem]:

@@ -15,11 +15,11 @@ from caseapp.activities.rules import (
     ActivityInvalid,
     Problem,
     check_activity,
-    local_today,
 )
 from caseapp.activities.targets import targets_for
 from caseapp.core import audit
 from caseapp.core.access import CASEWORK_ROLES, user_role, ward_codes_of
+from caseapp.core.clock import hanoi_today
 from caseapp.core.db import utcnow
 from caseapp.extensions import db
 from caseapp.wards.models import Ward
@@ -51,7 +51,7 @@ def validate(
     clean = fields.cleaned()
     allowed = allowed_ward_codes(actor)
     problems = check_activity(
-        clean, known_wards=known_ward_codes(), allowed_wards=allowed, today=today or local_today()
+        clean, known_wards=known_ward_codes(), allowed_wards=allowed, today=today or hanoi_today()
     )
     problems += [p for code in extra_wards for p in check_activity_ward(code, allowed)]
     if problems:

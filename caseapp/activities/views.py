@@ -22,9 +22,10 @@ from caseapp.activities.queries import (
     ward_names,
 )
 from caseapp.activities.reach import reach_report
-from caseapp.activities.rules import ActivityFields, ActivityInvalid, local_today
+from caseapp.activities.rules import ActivityFields, ActivityInvalid
 from caseapp.activities.targets import year_targets
 from caseapp.core.access import ALL_ROLES, CASEWORK_ROLES, Role, allow
+from caseapp.core.clock import hanoi_today
 from caseapp.core.forms import choices
 from caseapp.core.nav import add_nav_entry
 from caseapp.wards.queries import visible_wards
@@ -49,7 +50,7 @@ def helpers() -> dict[str, object]:
 def chosen_year() -> int:
     """The year asked for in the query string, if it is a programme year; else this year."""
     year = request.args.get("year", type=int)
-    return year if year in dict(year_choices()) else local_today().year
+    return year if year in dict(year_choices()) else hanoi_today().year
 
 
 def activity_form(**kwargs: object) -> ActivityForm:
@@ -90,7 +91,7 @@ def index() -> str:
 @bp.route("/new", methods=["GET", "POST"])
 @allow(Role.WORKER, Role.SUPERVISOR, scoped=True)
 def create() -> str | BaseResponse:
-    form = activity_form(data={"activity_date": local_today()})
+    form = activity_form(data={"activity_date": hanoi_today()})
     if form.validate_on_submit():
         try:
             activity = services.record_activity(actor=current_user, fields=form_fields(form))

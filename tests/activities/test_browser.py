@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
-from caseapp.activities.rules import local_today
+from caseapp.core.clock import hanoi_today
 from tests.browser_support import PHONE, browser_page, live_server, login, requires_chromium, screenshot
 from tests.factories import WARD_A, make_user
 
@@ -21,7 +21,7 @@ def residents_reached(page) -> str:  # type: ignore[no-untyped-def]
 def test_worker_records_an_activity_and_sees_reach_move(app: Flask, live_server: str) -> None:
     with app.app_context():
         make_user("worker", wards=[WARD_A], username="bt_worker")  # committed by the factory
-    year = local_today().year
+    year = hanoi_today().year
     with browser_page() as page:
         login(page, live_server, "bt_worker")
         page.goto(f"{live_server}/activities/reach?year={year}")
@@ -30,7 +30,7 @@ def test_worker_records_an_activity_and_sees_reach_move(app: Flask, live_server:
 
         page.click("text=Truyền thông, tập huấn")
         page.click("text=Ghi nhận hoạt động")
-        page.fill("#activity_date", local_today().isoformat())
+        page.fill("#activity_date", hanoi_today().isoformat())
         page.select_option("#kind", "awareness_session")
         page.select_option("#audience", "residents")
         page.fill("#participants", "1250")

@@ -8,8 +8,8 @@ from flask import Flask
 from sqlalchemy import select
 
 from caseapp.activities.models import Activity
-from caseapp.activities.rules import local_today
 from caseapp.core.audit import AuditEvent
+from caseapp.core.clock import hanoi_today
 from caseapp.extensions import db
 from tests.activities.helpers import WARD_C, make_activity
 from tests.factories import WARD_A, WARD_B
@@ -19,7 +19,7 @@ CANARY = "Chủ đề canary 7f3a"
 
 def form(**overrides: object) -> dict[str, object]:
     data: dict[str, object] = {
-        "activity_date": local_today().isoformat(),
+        "activity_date": hanoi_today().isoformat(),
         "ward_code": WARD_A,
         "kind": "awareness_session",
         "audience": "students",
@@ -47,7 +47,7 @@ def test_worker_records_an_activity_and_the_audit_names_fields_not_values(app: F
         event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "activity.created")).one()
         assert event.ward_code == WARD_A and event.user_id == worker.user_id
         assert "topic" in event.details["fields"] and CANARY not in str(event.details)
-    listing = worker.get(f"/activities/register?year={local_today().year}").get_data(as_text=True)
+    listing = worker.get(f"/activities/register?year={hanoi_today().year}").get_data(as_text=True)
     assert CANARY in listing and "Phường Ba Đình" in listing
 
 
@@ -64,7 +64,7 @@ def test_worker_cannot_record_for_another_ward(app: Flask, login_as) -> None:  #
 
 def test_rules_refuse_future_dates_negative_counts_and_personal_data(app: Flask, login_as) -> None:  # type: ignore[no-untyped-def]
     worker = login_as("worker", wards=[WARD_A])
-    tomorrow = (local_today() + dt.timedelta(days=1)).isoformat()
+    tomorrow = (hanoi_today() + dt.timedelta(days=1)).isoformat()
     page = worker.post("/activities/new", form(activity_date=tomorrow)).get_data(as_text=True)
     assert "Ngày hoạt động ở tương lai." in page
     page = worker.post("/activities/new", form(participants="-3")).get_data(as_text=True)
